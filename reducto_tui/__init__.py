@@ -1,0 +1,3 @@
+"""reducto-tui: a terminal dashboard for Reducto async jobs."""
+
+__version__ = "0.1.0"

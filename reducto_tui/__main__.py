@@ -1,0 +1,3 @@
+from reducto_tui.cli import main
+
+main()

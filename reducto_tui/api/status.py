@@ -1,0 +1,57 @@
+"""One display state for the many words the Reducto docs use for a job's status.
+
+The Jobs spec, the SDK guides and the async guide disagree (``Pending`` vs ``pending``,
+``InProgress`` vs ``processing``), and new words may appear; the raw value is always kept
+and shown, this only decides colour, grouping and whether a job can still change.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class StatusKind(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    UNKNOWN = "unknown"
+
+
+_KINDS: dict[str, StatusKind] = {
+    "pending": StatusKind.QUEUED,
+    "idle": StatusKind.QUEUED,
+    "queued": StatusKind.QUEUED,
+    "inprogress": StatusKind.RUNNING,
+    "in_progress": StatusKind.RUNNING,
+    "processing": StatusKind.RUNNING,
+    "running": StatusKind.RUNNING,
+    "completing": StatusKind.RUNNING,
+    "completed": StatusKind.COMPLETED,
+    "complete": StatusKind.COMPLETED,
+    "succeeded": StatusKind.COMPLETED,
+    "failed": StatusKind.FAILED,
+    "error": StatusKind.FAILED,
+    "cancelled": StatusKind.CANCELLED,
+    "canceled": StatusKind.CANCELLED,
+}
+
+#: Kinds of job that will not change again unless someone acts on them.
+FINISHED = frozenset({StatusKind.COMPLETED, StatusKind.FAILED, StatusKind.CANCELLED})
+
+
+def status_kind(raw: str | None) -> StatusKind:
+    if not raw:
+        return StatusKind.UNKNOWN
+    key = raw.strip().lower().replace(" ", "").replace("-", "")
+    return _KINDS.get(key, StatusKind.UNKNOWN)
+
+
+def is_finished(raw: str | None) -> bool:
+    """Unknown statuses count as unfinished: polling them is the safe choice."""
+    return status_kind(raw) in FINISHED
+
+
+def can_cancel(raw: str | None) -> bool:
+    return status_kind(raw) in (StatusKind.QUEUED, StatusKind.RUNNING)

@@ -1,0 +1,94 @@
+"""Settings: a TOML file in the user's config dir, overridden by environment variables.
+
+Order, weakest first: defaults, ``config.toml``, ``REDUCTO_*`` environment, command-line flags.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from reducto_tui.api.client import DEFAULT_BASE_URL
+
+APP_NAME = "reducto-tui"
+ENV_VARS = {
+    "api_key": "REDUCTO_API_KEY",
+    "base_url": "REDUCTO_BASE_URL",
+    "user_id": "REDUCTO_USER_ID",
+}
+
+
+class ConfigError(Exception):
+    """The config file cannot be read; the message names the file and the problem."""
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    api_key: SecretStr | None = None
+    base_url: str = DEFAULT_BASE_URL
+    user_id: str | None = None
+    page_size: int = Field(default=100, ge=1, le=500)
+    refresh_interval: float = Field(default=5.0, ge=0)
+    exclude_configs: bool = True
+    export_dir: Path = Field(default_factory=Path.cwd)
+    read_only: bool = False
+    bell: bool = False
+    max_result_mb: int = Field(default=200, ge=1)
+    retry_after_cap: float = Field(default=60.0, ge=0)
+    #: action name -> key(s), e.g. {"cancel": "x"}; see the help screen for action names.
+    keys: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("base_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    def api_key_value(self) -> str | None:
+        return self.api_key.get_secret_value() if self.api_key else None
+
+
+def config_path() -> Path:
+    override = os.environ.get("REDUCTO_TUI_CONFIG")
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def load_settings(
+    path: Path | None = None,
+    env: dict[str, str] | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> Settings:
+    path = path or config_path()
+    env = dict(os.environ) if env is None else env
+    data: dict[str, Any] = {}
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+        except OSError as exc:
+            raise ConfigError(f"Cannot read {path}: {exc.strerror}") from exc
+    for field, var in ENV_VARS.items():
+        if env.get(var):
+            data[field] = env[var]
+    for field, value in (overrides or {}).items():
+        if value is not None:
+            data[field] = value
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'file'}: {err['msg']}"
+            for err in exc.errors(include_input=False)
+        )
+        raise ConfigError(f"Invalid settings (from {path} or the environment): {problems}") from exc

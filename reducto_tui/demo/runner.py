@@ -1,0 +1,79 @@
+"""Serve the demo API with uvicorn: in the foreground, or in a thread on a free loopback port."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable
+
+import uvicorn
+
+from reducto_tui.demo.server import Faults, create_app
+from reducto_tui.demo.simulator import Simulator
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+class BackgroundServer:
+    """uvicorn in a daemon thread; ``url`` is ready once :meth:`start` returns."""
+
+    def __init__(
+        self,
+        jobs: int = 500,
+        seed: int = 0,
+        faults: Faults | None = None,
+        host: str = "127.0.0.1",
+        port: int | None = None,
+        clock: Callable[[], float] = time.time,
+        arrival_interval: float = 8.0,
+    ) -> None:
+        self.simulator = Simulator(
+            jobs=jobs, seed=seed, clock=clock, arrival_interval=arrival_interval
+        )
+        self.host = host
+        self.port = port or free_port(host)
+        config = uvicorn.Config(
+            create_app(self.simulator, faults),
+            host=host,
+            port=self.port,
+            log_level="critical",
+            access_log=False,
+            lifespan="off",
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, name="demo-server", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self, timeout: float = 10.0) -> BackgroundServer:
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"The demo server did not start on {self.url}.")
+            time.sleep(0.02)
+        return self
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> BackgroundServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def serve_forever(
+    host: str, port: int, jobs: int, seed: int, faults: Faults, arrival_interval: float = 8.0
+) -> None:
+    sim = Simulator(jobs=jobs, seed=seed, arrival_interval=arrival_interval)
+    uvicorn.run(create_app(sim, faults), host=host, port=port, log_level="info", lifespan="off")

@@ -1,0 +1,252 @@
+"""A Reducto-compatible Jobs API (Starlette), backed by :class:`Simulator`.
+
+Same paths, parameters, shapes and status codes as Reducto's OpenAPI spec, plus fault
+injection (latency, random 5xx, rate limits) for trying the app's resilience.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import time
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from reducto_tui.demo.simulator import Simulator, decode_cursor
+
+DELETE_CLEANUP_S = 3.0
+MAX_LONG_POLL_S = 30.0
+CREATE_KINDS = {
+    "parse": "Parse",
+    "extract": "Extract",
+    "split": "Split",
+    "edit": "Edit",
+    "pipeline": "Pipeline",
+    "classify": "Classify",
+}
+
+
+@dataclass
+class Faults:
+    latency: float = 0.0
+    error_rate: float = 0.0
+    #: Requests per second allowed before answering 429; 0 means no limit.
+    rate_limit: float = 0.0
+    require_key: str | None = None
+    seed: int = 0
+
+
+def _validation_error(loc: list[str | int], msg: str, kind: str, value: Any) -> JSONResponse:
+    """FastAPI's ``HTTPValidationError`` shape, as Reducto answers."""
+    return JSONResponse(
+        {"detail": [{"loc": loc, "msg": msg, "type": kind, "input": value}]}, status_code=422
+    )
+
+
+class FaultMiddleware:
+    def __init__(self, app: ASGIApp, faults: Faults) -> None:
+        self.app = app
+        self.faults = faults
+        self._rng = random.Random(faults.seed)
+        self._recent: deque[float] = deque()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith("/_demo/"):
+            await self.app(scope, receive, send)
+            return
+        faults = self.faults
+        if faults.require_key is not None:
+            headers = dict(scope["headers"])
+            given = headers.get(b"authorization", b"").decode("latin-1")
+            if given != f"Bearer {faults.require_key}":
+                await JSONResponse({"detail": "Invalid API key"}, status_code=401)(
+                    scope, receive, send
+                )
+                return
+        if faults.rate_limit > 0:
+            now = time.monotonic()
+            while self._recent and now - self._recent[0] > 1.0:
+                self._recent.popleft()
+            if len(self._recent) >= faults.rate_limit:
+                wait = max(1, int(1.0 - (now - self._recent[0]) + 0.999))
+                response = JSONResponse(
+                    {"detail": "Rate limit exceeded"},
+                    status_code=429,
+                    headers={"Retry-After": str(wait)},
+                )
+                await response(scope, receive, send)
+                return
+            self._recent.append(now)
+        if faults.latency > 0:
+            await asyncio.sleep(faults.latency)
+        if faults.error_rate > 0 and self._rng.random() < faults.error_rate:
+            code = self._rng.choice((500, 502, 503))
+            await JSONResponse({"detail": "Simulated server error"}, status_code=code)(
+                scope, receive, send
+            )
+            return
+        await self.app(scope, receive, send)
+
+
+def _base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def create_app(sim: Simulator, faults: Faults | None = None) -> Starlette:
+    async def list_jobs(request: Request) -> Response:
+        q = request.query_params
+        raw_limit = q.get("limit", "100")
+        try:
+            limit = int(raw_limit)
+        except ValueError:
+            return _validation_error(
+                ["query", "limit"], "Input should be a valid integer", "int_parsing", raw_limit
+            )
+        if not 1 <= limit <= 500:
+            kind, bound = ("greater_than_equal", 1) if limit < 1 else ("less_than_equal", 500)
+            word = "greater than or equal to" if limit < 1 else "less than or equal to"
+            return _validation_error(
+                ["query", "limit"], f"Input should be {word} {bound}", kind, raw_limit
+            )
+        exclude = q.get("exclude_configs", "false").lower() in ("1", "true", "yes", "on")
+        cursor = q.get("cursor") or None
+        if cursor is not None:
+            try:
+                decode_cursor(cursor)
+            except ValueError:
+                return _validation_error(
+                    ["query", "cursor"], "Invalid cursor", "value_error", cursor
+                )
+        return JSONResponse(sim.page(cursor, limit, exclude))
+
+    def _lookup(job_id: str) -> Any:
+        sim.advance()
+        job = sim.by_id.get(job_id)
+        now = sim.clock()
+        if job is None or now - job.created >= 12 * 3600:
+            return JSONResponse({"detail": "Job not found"}, status_code=404)
+        if job.deleted_at is not None:
+            if now - job.deleted_at < DELETE_CLEANUP_S:
+                return JSONResponse(
+                    {
+                        "detail": "Job deletion in progress",
+                        "error": {
+                            "code": 409,
+                            "name": "JOB_DELETION_IN_PROGRESS",
+                            "message": "This job's data is being deleted.",
+                        },
+                    },
+                    status_code=409,
+                )
+            return JSONResponse(
+                {
+                    "detail": "Job deleted",
+                    "error": {
+                        "code": 410,
+                        "name": "JOB_DELETED",
+                        "message": "This job's data has been deleted.",
+                    },
+                },
+                status_code=410,
+            )
+        return job
+
+    async def get_job(request: Request) -> Response:
+        found = _lookup(request.path_params["job_id"])
+        if isinstance(found, Response):
+            return found
+        raw_timeout = request.query_params.get("timeout")
+        if raw_timeout:
+            try:
+                timeout = min(MAX_LONG_POLL_S, max(0.0, float(raw_timeout)))
+            except ValueError:
+                return _validation_error(
+                    ["query", "timeout"],
+                    "Input should be a valid number",
+                    "float_parsing",
+                    raw_timeout,
+                )
+            start_status = found.status(sim.clock())
+            deadline = time.monotonic() + timeout
+            # Return as soon as the status changes (or the job is cancelled meanwhile).
+            while time.monotonic() < deadline and found.status(sim.clock()) == start_status:
+                await asyncio.sleep(min(0.1, max(0.0, deadline - time.monotonic())))
+        return JSONResponse(sim.detail(found, _base_url(request)))
+
+    async def cancel_job(request: Request) -> Response:
+        found = _lookup(request.path_params["job_id"])
+        if isinstance(found, Response):
+            return found
+        status = found.status(sim.clock())
+        if not sim.cancel(found):
+            return JSONResponse(
+                {
+                    "detail": f"Job cannot be cancelled: it is already {status}.",
+                    "error": {
+                        "code": 400,
+                        "name": "JOB_STATE_ERROR",
+                        "message": f"Job is already {status}.",
+                    },
+                },
+                status_code=400,
+            )
+        return JSONResponse({"job_id": found.job_id, "status": "Cancelled"})
+
+    async def delete_job(request: Request) -> Response:
+        found = _lookup(request.path_params["job_id"])
+        if isinstance(found, Response):
+            return found
+        sim.delete(found)
+        return JSONResponse({"job_id": found.job_id}, status_code=202)
+
+    async def create_job(request: Request) -> Response:
+        kind = request.path_params["kind"]
+        if kind not in CREATE_KINDS:
+            return JSONResponse({"detail": "Not Found"}, status_code=404)
+        try:
+            body = json.loads(await request.body() or b"null")
+        except ValueError:
+            return _validation_error(["body"], "JSON decode error", "json_invalid", None)
+        if not isinstance(body, dict) or "input" not in body:
+            return _validation_error(["body", "input"], "Field required", "missing", body)
+        job = sim.create(CREATE_KINDS[kind], body)
+        return JSONResponse({"job_id": job.job_id})
+
+    async def url_result(request: Request) -> Response:
+        job = sim.by_id.get(request.path_params["job_id"])
+        try:
+            expires = float(request.query_params.get("expires", "0"))
+        except ValueError:
+            expires = 0
+        if job is None or expires < sim.clock():
+            return Response(
+                "<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>",
+                status_code=403,
+                media_type="application/xml",
+            )
+        return JSONResponse(sim.result(job, inline=True)["result"])
+
+    async def version(request: Request) -> Response:
+        return JSONResponse({"version": "demo", "simulator": True})
+
+    routes = [
+        Route("/jobs", list_jobs, methods=["GET"]),
+        Route("/job/{job_id}", get_job, methods=["GET"]),
+        Route("/job/{job_id}", delete_job, methods=["DELETE"]),
+        Route("/cancel/{job_id}", cancel_job, methods=["POST"]),
+        Route("/{kind}_async", create_job, methods=["POST"]),
+        Route("/_demo/results/{job_id}", url_result, methods=["GET"]),
+        Route("/version", version, methods=["GET"]),
+    ]
+    return Starlette(
+        routes=routes, middleware=[Middleware(FaultMiddleware, faults=faults or Faults())]
+    )

@@ -1,0 +1,299 @@
+"""Jobs that move through Reducto's lifecycle on a clock, deterministic for a given seed.
+
+A job's status is derived from its schedule and the clock rather than stored, so the
+simulator holds 100,000 jobs cheaply and a fake clock moves every job at once in tests.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import random
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from reducto_tui.demo import payloads
+
+RETENTION_S = 12 * 3600
+JOB_TYPES = ("Parse", "Parse", "Parse", "Extract", "Split", "Classify", "Edit", "Pipeline", "Chart")
+FILES = (
+    "invoice_2024_03.pdf",
+    "msa-acme-signed.pdf",
+    "Q3 financials FINAL (2).pdf",
+    "lease_agreement.docx",
+    "bill_of_lading_8821.pdf",
+    "claims-batch-17.pdf",
+    "scan_0042.png",
+    "annual-report-2023.pdf",
+    "w9_form.pdf",
+    "bank_statement_sep.pdf",
+    "medical_record_redacted.pdf",
+    "purchase_order_5531.xlsx",
+)
+FAILURES = (
+    ("DOCUMENT_PASSWORD_PROTECTED", 400, "The document is password protected."),
+    ("DOCUMENT_CORRUPT", 400, "The document could not be opened: the file appears to be corrupt."),
+    ("TIMEOUT", 504, "Processing did not finish within the time limit."),
+    ("OVERSIZED_RESULT", 413, "The result exceeds the maximum size that can be stored."),
+    ("DOCUMENT_UNSUPPORTED", 415, "This file type is not supported."),
+    ("INVALID_SCHEMA", 422, "The extraction schema is invalid: 'line_items' must be an object."),
+)
+#: A file name that tries markup and terminal escapes, so the demo shows they stay literal.
+HOSTILE_SOURCE = "[bold red]not markup[/] \x1b[31mred?\x1b[0m.pdf"
+RUNNING = ("Pending", "Idle", "InProgress", "Completing")
+CANCELLABLE = ("Pending", "Idle", "InProgress", "Completing")
+LARGE_PARSE_PAGES = 120
+
+
+@dataclass(slots=True)
+class SimJob:
+    seq: int
+    job_id: str
+    type: str
+    created: float
+    source: Any
+    num_pages: int
+    queue_s: float
+    run_s: float
+    completing_s: float
+    outcome: str
+    failure: int | None = None
+    idle_label: bool = False
+    cancelled_at: float | None = None
+    deleted_at: float | None = None
+    raw_config: str = ""
+
+    def status(self, now: float) -> str:
+        if self.cancelled_at is not None and now >= self.cancelled_at:
+            return "Cancelled"
+        age = now - self.created
+        if age < self.queue_s:
+            return "Idle" if self.idle_label else "Pending"
+        if age < self.queue_s + self.run_s:
+            return "InProgress"
+        if age < self.queue_s + self.run_s + self.completing_s:
+            return "Completing"
+        return self.outcome
+
+    def next_change(self, now: float) -> float | None:
+        """When the status will next change by itself, or ``None`` if never."""
+        if self.cancelled_at is not None and now >= self.cancelled_at:
+            return None
+        marks = (
+            self.queue_s,
+            self.queue_s + self.run_s,
+            self.queue_s + self.run_s + self.completing_s,
+        )
+        for mark in marks:
+            if now < self.created + mark:
+                return self.created + mark
+        return None
+
+    def progress(self, now: float) -> float | None:
+        age = now - self.created - self.queue_s
+        if self.status(now) != "InProgress" or self.run_s <= 0:
+            return None
+        return round(min(99.0, max(0.0, 100.0 * age / self.run_s)), 1)
+
+
+def _iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).isoformat().replace("+00:00", "Z")
+
+
+class Simulator:
+    def __init__(
+        self,
+        jobs: int = 500,
+        seed: int = 0,
+        clock: Callable[[], float] = time.time,
+        arrival_interval: float = 8.0,
+        hostile: bool = True,
+    ) -> None:
+        self.seed = seed
+        self.clock = clock
+        self.arrival_interval = arrival_interval
+        self._rng = random.Random(seed)
+        self._arrivals = random.Random(seed + 1)
+        self.jobs: list[SimJob] = []
+        self.by_id: dict[str, SimJob] = {}
+        now = clock()
+        recent = min(jobs, max(15, jobs // 30))
+        ages = sorted(
+            [self._rng.uniform(0, 180) for _ in range(recent)]
+            + [self._rng.uniform(180, RETENTION_S - 3600) for _ in range(jobs - recent)],
+            reverse=True,
+        )
+        for age in ages:
+            self._add(now - age)
+        if hostile and self.jobs:
+            self.jobs[len(self.jobs) // 2].source = HOSTILE_SOURCE
+        self._next_arrival = (
+            now + self._arrivals.expovariate(1 / arrival_interval) if arrival_interval > 0 else None
+        )
+
+    # ------------------------------------------------------------------ creation
+
+    def _add(
+        self, created: float, type_: str | None = None, source: Any = None, config: Any = None
+    ) -> SimJob:
+        rng = self._rng
+        seq = len(self.jobs)
+        type_ = type_ or rng.choice(JOB_TYPES)
+        pages = rng.choice((1, 1, 2, 3, 4, 6, 8, 12, 20, 35, 60, 150))
+        name = rng.choice(FILES)
+        if source is None:
+            source = (
+                f"reducto://{rng.getrandbits(64):016x}/{name}"
+                if rng.random() < 0.7
+                else f"https://files.example.com/inbox/{name}"
+            )
+        roll = rng.random()
+        outcome = "Completed" if roll < 0.85 else "Failed" if roll < 0.95 else "Cancelled"
+        queue_s = rng.uniform(1, 25)
+        job = SimJob(
+            seq=seq,
+            job_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            type=type_,
+            created=created,
+            source=source,
+            num_pages=pages,
+            queue_s=queue_s,
+            run_s=rng.uniform(4, 20) + pages * rng.uniform(0.2, 0.8),
+            completing_s=rng.uniform(0.5, 3),
+            outcome="Completed" if outcome == "Cancelled" else outcome,
+            failure=rng.randrange(len(FAILURES)) if outcome == "Failed" else None,
+            idle_label=rng.random() < 0.1,
+            raw_config=json.dumps(config or {"input": source, "options": {"ocr_mode": "standard"}}),
+        )
+        if outcome == "Cancelled":
+            job.cancelled_at = created + queue_s * rng.uniform(0.2, 0.9)
+        self.jobs.append(job)
+        self.by_id[job.job_id] = job
+        return job
+
+    def create(self, type_: str, body: dict[str, Any]) -> SimJob:
+        self.advance()
+        return self._add(self.clock(), type_, source=body.get("input"), config=body)
+
+    def advance(self) -> None:
+        """Let the jobs that have 'arrived' since the last call into the list."""
+        if self._next_arrival is None:
+            return
+        now = self.clock()
+        while self._next_arrival <= now:
+            self._add(self._next_arrival)
+            self._next_arrival += self._arrivals.expovariate(1 / self.arrival_interval)
+
+    # ------------------------------------------------------------------ queries
+
+    def visible(self, job: SimJob, now: float) -> bool:
+        return job.deleted_at is None and now - job.created < RETENTION_S
+
+    def page(self, cursor: str | None, limit: int, exclude_configs: bool) -> dict[str, Any]:
+        self.advance()
+        now = self.clock()
+        start = len(self.jobs) - 1 if cursor is None else decode_cursor(cursor) - 1
+        out: list[dict[str, Any]] = []
+        i = start
+        while i >= 0 and len(out) < limit:
+            job = self.jobs[i]
+            if self.visible(job, now):
+                out.append(self.summary(job, now, exclude_configs))
+            i -= 1
+        more = (
+            any(self.visible(self.jobs[k], now) for k in range(i, max(-1, i - 50), -1))
+            if i >= 0
+            else False
+        )
+        next_cursor = encode_cursor(self.jobs[i + 1].seq) if more and out else None
+        return {"jobs": out, "next_cursor": next_cursor}
+
+    def summary(self, job: SimJob, now: float, exclude_configs: bool = True) -> dict[str, Any]:
+        status = job.status(now)
+        done = status in ("Completed", "Failed")
+        return {
+            "job_id": job.job_id,
+            "status": status,
+            "type": job.type,
+            "raw_config": "" if exclude_configs else job.raw_config,
+            "created_at": _iso(job.created),
+            "source": job.source,
+            "num_pages": job.num_pages if done else None,
+            "total_pages": job.num_pages,
+            "duration": round(job.run_s + job.completing_s, 2) if done else None,
+            "bucket": None,
+        }
+
+    def detail(self, job: SimJob, base_url: str = "") -> dict[str, Any]:
+        now = self.clock()
+        status = job.status(now)
+        body = self.summary(job, now, exclude_configs=False)
+        del body["job_id"]
+        body.update({"result": None, "progress": job.progress(now), "reason": None, "error": None})
+        if status == "Failed" and job.failure is not None:
+            name, code, message = FAILURES[job.failure]
+            body["reason"] = message
+            body["error"] = {"code": code, "name": name, "message": message, "job_id": job.job_id}
+        elif status == "Cancelled":
+            body["reason"] = "The job was cancelled."
+            body["error"] = {
+                "code": 499,
+                "name": "JOB_CANCELLED",
+                "message": "The job was cancelled by the user.",
+                "job_id": job.job_id,
+            }
+        elif status == "Completed":
+            body["result"] = self.result(job, base_url)
+        return body
+
+    def result(self, job: SimJob, base_url: str = "", inline: bool = False) -> dict[str, Any]:
+        rng = random.Random(f"{self.seed}:{job.seq}")
+        pages = job.num_pages
+        if job.type == "Parse":
+            if pages >= LARGE_PARSE_PAGES and not inline:
+                url = f"{base_url}/_demo/results/{job.job_id}?expires={int(self.clock()) + 3600}"
+                res = payloads.parse_result(rng, job.job_id, 1)
+                res["result"] = payloads.url_result(job.job_id, "parse", url)
+                return res
+            return payloads.parse_result(rng, job.job_id, pages, ocr=job.seq % 3 == 0)
+        if job.type == "Extract":
+            return payloads.extract_result(rng, job.job_id, pages)
+        if job.type == "Split":
+            return payloads.split_result(rng, job.job_id, pages, deep=job.seq % 2 == 0)
+        if job.type == "Classify":
+            return payloads.classify_result(rng, job.job_id, pages)
+        if job.type == "Edit":
+            return payloads.edit_result(rng, job.job_id, pages)
+        if job.type == "Chart":
+            return payloads.chart_result(rng, job.job_id)
+        return payloads.pipeline_result(rng, job.job_id, pages)
+
+    # ------------------------------------------------------------------ actions
+
+    def cancel(self, job: SimJob) -> bool:
+        now = self.clock()
+        if job.status(now) not in CANCELLABLE:
+            return False
+        job.cancelled_at = now
+        return True
+
+    def delete(self, job: SimJob) -> None:
+        if job.deleted_at is None:
+            job.deleted_at = self.clock()
+
+
+def encode_cursor(seq: int) -> str:
+    return base64.urlsafe_b64encode(f"seq:{seq}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    """Raises ``ValueError`` for a cursor this server did not make."""
+    padded = cursor + "=" * (-len(cursor) % 4)
+    text = base64.urlsafe_b64decode(padded.encode()).decode()
+    if not text.startswith("seq:"):
+        raise ValueError("bad cursor")
+    return int(text[4:])

@@ -1,0 +1,260 @@
+"""Exports: pure functions from models to text, and one atomic writer.
+
+A write goes to a temporary file in the target directory and is renamed into place only
+when complete, so a failure (full disk, read-only directory, crash) never leaves a partial
+file. Nothing here ever sees the API key.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reducto_tui.api.models import (
+    ExtractResponse,
+    FullResult,
+    JobDetail,
+    ParseResponse,
+    PipelineResponse,
+    SplitResponse,
+    SplitResult,
+    UnknownResult,
+    V3ExtractResponse,
+)
+from reducto_tui.core.rows import JobRow
+from reducto_tui.render.format import absolute
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    key: str
+    label: str
+    suffix: str
+
+
+JOB_JSON = ExportFormat("job_json", "Full job (JSON)", ".json")
+CHUNKS_MD = ExportFormat("chunks_md", "Parse chunks (Markdown)", ".md")
+BLOCKS_CSV = ExportFormat("blocks_csv", "Parse blocks (CSV)", ".csv")
+BLOCKS_JSONL = ExportFormat("blocks_jsonl", "Parse blocks (JSONL)", ".jsonl")
+SPLIT_CSV = ExportFormat("split_csv", "Splits (CSV)", ".csv")
+EXTRACT_JSON = ExportFormat("extract_json", "Extracted data (JSON)", ".json")
+LIST_CSV = ExportFormat("list_csv", "Job list (CSV)", ".csv")
+LIST_JSONL = ExportFormat("list_jsonl", "Job list (JSONL)", ".jsonl")
+
+BLOCK_FIELDS = ("chunk", "type", "page", "left", "top", "width", "height", "confidence", "content")
+LIST_FIELDS = (
+    "job_id",
+    "status",
+    "type",
+    "source",
+    "created_at",
+    "num_pages",
+    "total_pages",
+    "duration",
+    "reason",
+)
+
+
+def formats_for(detail: JobDetail | None) -> list[ExportFormat]:
+    """The formats that fit one job (its result kind decides)."""
+    out = [JOB_JSON]
+    if detail is None:
+        return out
+    if full_result(detail) is not None:
+        out += [CHUNKS_MD, BLOCKS_CSV, BLOCKS_JSONL]
+    if split_result(detail) is not None:
+        out.append(SPLIT_CSV)
+    if extract_data(detail) is not None:
+        out.append(EXTRACT_JSON)
+    return out
+
+
+# ---------------------------------------------------------------------- selectors
+
+
+def full_result(detail: JobDetail) -> FullResult | None:
+    result = detail.result
+    if isinstance(result, PipelineResponse):
+        parse = result.result.parse
+        result = parse[0] if isinstance(parse, list) and parse else parse  # type: ignore[assignment]
+    if isinstance(result, ParseResponse) and isinstance(result.result, FullResult):
+        return result.result
+    return None
+
+
+def split_result(detail: JobDetail) -> SplitResult | None:
+    result = detail.result
+    if isinstance(result, PipelineResponse):
+        result = result.result.split
+    if isinstance(result, SplitResponse) and isinstance(result.result, SplitResult):
+        return result.result
+    return None
+
+
+def extract_data(detail: JobDetail) -> Any:
+    result = detail.result
+    if isinstance(result, PipelineResponse) and result.result.extract is not None:
+        extract = result.result.extract
+        if isinstance(extract, list):
+            return [
+                {"split_name": e.split_name, "page_range": e.page_range, "result": e.result.result}
+                for e in extract
+            ]
+        return extract.result
+    if isinstance(result, ExtractResponse | V3ExtractResponse):
+        return result.result if not hasattr(result.result, "url") else None
+    return None
+
+
+# ---------------------------------------------------------------------- renderers
+
+
+def job_json(detail: JobDetail, job_id: str) -> str:
+    data = detail.model_dump(mode="json", exclude_unset=True)
+    if isinstance(detail.result, UnknownResult):
+        data["result"] = detail.result.raw
+    return json.dumps({"job_id": job_id, **data}, indent=2, ensure_ascii=False) + "\n"
+
+
+def chunks_markdown(result: FullResult, title: str) -> str:
+    out = [f"# {title}\n"]
+    last_page: int | None = None
+    for n, chunk in enumerate(result.chunks, 1):
+        pages = sorted({b.bbox.page for b in chunk.blocks if b.bbox.page is not None})
+        if pages and pages[0] != last_page:
+            out.append(f"<!-- page {pages[0]} -->\n")
+            last_page = pages[-1]
+        span = (
+            f" (pages {pages[0]}–{pages[-1]})"
+            if len(pages) > 1
+            else (f" (page {pages[0]})" if pages else "")
+        )
+        out.append(f"## Chunk {n}{span}\n\n{chunk.content.strip() if chunk.content else ''}\n")
+    return "\n".join(out)
+
+
+def block_records(result: FullResult) -> list[dict[str, Any]]:
+    return [
+        {
+            "chunk": n,
+            "type": block.type,
+            "page": block.bbox.page,
+            "left": block.bbox.left,
+            "top": block.bbox.top,
+            "width": block.bbox.width,
+            "height": block.bbox.height,
+            "confidence": block.confidence,
+            "content": block.content,
+        }
+        for n, chunk in enumerate(result.chunks, 1)
+        for block in chunk.blocks
+    ]
+
+
+def to_csv(records: Iterable[dict[str, Any]], fields: tuple[str, ...]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=fields, extrasaction="ignore")
+    writer.writeheader()
+    for record in records:
+        writer.writerow({k: "" if record.get(k) is None else record[k] for k in fields})
+    return buffer.getvalue()
+
+
+def to_jsonl(records: Iterable[dict[str, Any]]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+
+
+def split_records(result: SplitResult) -> list[dict[str, Any]]:
+    return [
+        {"name": s.name, "pages": " ".join(str(p) for p in s.pages), "conf": s.conf}
+        for s in result.splits
+    ]
+
+
+def row_record(row: JobRow) -> dict[str, Any]:
+    return {
+        "job_id": row.job_id,
+        "status": row.status,
+        "type": row.type,
+        "source": row.source,
+        "created_at": absolute(row.created) if row.created is not None else None,
+        "num_pages": row.num_pages,
+        "total_pages": row.total_pages,
+        "duration": row.duration,
+        "reason": row.reason,
+    }
+
+
+def render_job(fmt: ExportFormat, detail: JobDetail, job_id: str) -> str:
+    if fmt is JOB_JSON:
+        return job_json(detail, job_id)
+    if fmt in (CHUNKS_MD, BLOCKS_CSV, BLOCKS_JSONL):
+        result = full_result(detail)
+        if result is None:
+            raise ValueError("This job has no parse result to export.")
+        if fmt is CHUNKS_MD:
+            return chunks_markdown(result, f"Job {job_id}")
+        records = block_records(result)
+        return to_csv(records, BLOCK_FIELDS) if fmt is BLOCKS_CSV else to_jsonl(records)
+    if fmt is SPLIT_CSV:
+        split = split_result(detail)
+        if split is None:
+            raise ValueError("This job has no split result to export.")
+        return to_csv(split_records(split), ("name", "pages", "conf"))
+    if fmt is EXTRACT_JSON:
+        data = extract_data(detail)
+        if data is None:
+            raise ValueError("This job has no extracted data to export.")
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    raise ValueError(f"{fmt.label} does not apply to a single job.")
+
+
+def render_list(fmt: ExportFormat, rows: Iterable[JobRow]) -> str:
+    records = (row_record(r) for r in rows)
+    if fmt is LIST_CSV:
+        return to_csv(records, LIST_FIELDS)
+    if fmt is LIST_JSONL:
+        return to_jsonl(records)
+    raise ValueError(f"{fmt.label} is not a job-list format.")
+
+
+# ---------------------------------------------------------------------- files
+
+
+def default_name(job_id: str | None, fmt: ExportFormat) -> str:
+    stem = f"reducto-{job_id[:8]}-{fmt.key}" if job_id else f"reducto-jobs-{fmt.key}"
+    return re.sub(r"[^A-Za-z0-9._-]", "_", stem) + fmt.suffix
+
+
+def write_atomic(path: Path, text: str, *, overwrite: bool = False) -> Path:
+    """Write ``text`` to ``path`` all at once or not at all.
+
+    Raises ``FileExistsError`` if ``path`` exists and ``overwrite`` is false, and
+    ``OSError`` if the directory cannot be written; in both cases nothing is left behind.
+    """
+    path = path.expanduser()
+    if path.exists() and not overwrite:
+        raise FileExistsError(f"{path} already exists.")
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return path

@@ -1,0 +1,77 @@
+"""The summary block at the top of every job's detail."""
+
+from __future__ import annotations
+
+import json
+
+from rich.console import Group, RenderableType
+from rich.syntax import Syntax
+from rich.table import Table
+from rich.text import Text
+
+from reducto_tui.api.models import JobDetail, source_label
+from reducto_tui.api.status import StatusKind, status_kind
+from reducto_tui.render import format as fmt
+from reducto_tui.render.status import status_badge
+from reducto_tui.render.text import clean, safe_text
+from reducto_tui.render.usage import usage_of
+
+
+def summary(job_id: str, detail: JobDetail, now: float) -> RenderableType:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    kind = status_kind(detail.status)
+    created = detail.created
+    ts = created.timestamp() if created else None
+    grid.add_row("Job ID", safe_text(job_id))
+    grid.add_row("Type", safe_text(detail.type or "unknown"))
+    grid.add_row("Status", status_badge(detail.status or "unknown", kind))
+    if kind == StatusKind.RUNNING and detail.progress_fraction is not None:
+        grid.add_row("Progress", Text(f"{detail.progress_fraction * 100:.0f}%", style="cyan"))
+    created_text = "unknown" if ts is None else f"{fmt.absolute(ts)} ({fmt.ago(ts, now)})"
+    if ts is None and detail.created_at:
+        created_text = f"unknown (server sent {clean(detail.created_at, True)!r})"
+    grid.add_row("Created", Text(created_text))
+    if detail.duration is not None:
+        grid.add_row("Duration", Text(fmt.duration(detail.duration)))
+    if detail.num_pages is not None or detail.total_pages is not None:
+        grid.add_row("Pages", Text(fmt.pages(detail.num_pages, detail.total_pages)))
+    if detail.source is not None:
+        grid.add_row("Source", safe_text(source_label(detail.source)))
+    usage = usage_of(detail.result)
+    if usage is not None:
+        credits = getattr(usage, "credits", None)
+        if credits is not None:
+            grid.add_row("Credits", Text(f"{credits:g}"))
+        breakdown = getattr(usage, "credit_breakdown", None)
+        if breakdown:
+            parts = ", ".join(f"{clean(k, True)} {v:g}" for k, v in breakdown.items())
+            grid.add_row("Breakdown", Text(parts))
+    if detail.reason:
+        grid.add_row("Reason", safe_text(detail.reason, style="red"))
+    if detail.error is not None:
+        err = detail.error
+        code = (
+            f"{clean(err.name or 'ERROR', True)} ({err.code})"
+            if err.code
+            else clean(err.name or "ERROR", True)
+        )
+        grid.add_row("Error", Text(code, style="bold red"))
+        if err.message and err.message != detail.reason:
+            grid.add_row("", safe_text(err.message, style="red"))
+    out: list[RenderableType] = [grid]
+    if detail.raw_config:
+        out.append(Text("\nraw_config", style="bold"))
+        out.append(raw_config(detail.raw_config))
+    return Group(*out)
+
+
+def raw_config(raw: str) -> RenderableType:
+    try:
+        pretty = json.dumps(json.loads(raw), indent=2, ensure_ascii=False)
+    except ValueError:
+        return safe_text(raw)
+    return Syntax(
+        clean(pretty), "json", theme="ansi_dark", word_wrap=True, background_color="default"
+    )

@@ -1,0 +1,63 @@
+"""Delete is irreversible: the user types "delete" and chooses include_persisted."""
+
+from __future__ import annotations
+
+from rich.console import RenderableType
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Static
+
+
+class DeleteScreen(ModalScreen[tuple[bool, bool]]):
+    """Dismisses with (confirmed, include_persisted)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    DEFAULT_CSS = """
+    DeleteScreen { align: center middle; }
+    DeleteScreen > Vertical { width: 76; height: auto; border: thick $error; background: $surface; padding: 1 2; }
+    DeleteScreen Horizontal { height: auto; align: right middle; margin-top: 1; }
+    DeleteScreen Button { margin-left: 2; }
+    DeleteScreen #names { height: auto; max-height: 12; overflow-y: auto; }
+    """
+
+    def __init__(self, body: RenderableType) -> None:
+        super().__init__()
+        self.body = body
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("Delete job data — this cannot be undone", classes="title")
+            yield Static(self.body, id="names")
+            yield Checkbox(
+                "Also delete long-retention persisted artifacts (include_persisted)", id="persisted"
+            )
+            yield Input(placeholder='type "delete" to confirm', id="confirm")
+            with Horizontal():
+                yield Button("Cancel", id="cancel", variant="primary")
+                yield Button("Delete", id="delete", variant="error", disabled=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm", Input).focus()
+
+    @on(Input.Changed, "#confirm")
+    def _typed(self, event: Input.Changed) -> None:
+        self.query_one("#delete", Button).disabled = event.value.strip().lower() != "delete"
+
+    @on(Input.Submitted, "#confirm")
+    def _submitted(self, event: Input.Submitted) -> None:
+        if event.value.strip().lower() == "delete":
+            self._done()
+
+    @on(Button.Pressed, "#delete")
+    def _delete(self) -> None:
+        self._done()
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss((False, False))
+
+    def _done(self) -> None:
+        self.dismiss((True, self.query_one("#persisted", Checkbox).value))

@@ -1,0 +1,22 @@
+"""On narrow terminals the detail takes the whole screen."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from reducto_tui.ui.widgets.detail import DetailPane
+
+
+class DetailScreen(Screen[None]):
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+
+    def __init__(self, pane: DetailPane) -> None:
+        super().__init__()
+        self.pane = pane
+
+    def compose(self) -> ComposeResult:
+        yield self.pane
+        yield Footer()

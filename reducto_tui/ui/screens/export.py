@@ -1,0 +1,71 @@
+"""Choose a format and a path; the app does the writing (atomically)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, RadioButton, RadioSet, Static
+
+from reducto_tui.export import ExportFormat, default_name
+
+
+class ExportScreen(ModalScreen[tuple[ExportFormat, Path] | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    DEFAULT_CSS = """
+    ExportScreen { align: center middle; }
+    ExportScreen > Vertical { width: 80; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
+    ExportScreen RadioSet { width: 100%; margin: 1 0; }
+    ExportScreen Horizontal { height: auto; align: right middle; margin-top: 1; }
+    ExportScreen Button { margin-left: 2; }
+    """
+
+    def __init__(
+        self, what: str, formats: list[ExportFormat], directory: Path, job_id: str | None
+    ) -> None:
+        super().__init__()
+        self.what = what
+        self.formats = formats
+        self.directory = directory
+        self.job_id = job_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(f"Export {self.what}", classes="title", markup=False)
+            with RadioSet(id="formats"):
+                for n, fmt in enumerate(self.formats):
+                    yield RadioButton(fmt.label, value=n == 0, id=f"fmt-{fmt.key}")
+            yield Input(str(self.directory / default_name(self.job_id, self.formats[0])), id="path")
+            with Horizontal():
+                yield Button("Cancel", id="cancel")
+                yield Button("Export", id="export", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one(RadioSet).focus()
+
+    def _chosen(self) -> ExportFormat:
+        index = self.query_one(RadioSet).pressed_index
+        return self.formats[max(0, index)]
+
+    @on(RadioSet.Changed)
+    def _format_changed(self) -> None:
+        path_input = self.query_one("#path", Input)
+        current = Path(path_input.value)
+        path_input.value = str(current.parent / default_name(self.job_id, self._chosen()))
+
+    @on(Button.Pressed, "#export")
+    @on(Input.Submitted, "#path")
+    def _export(self) -> None:
+        value = self.query_one("#path", Input).value.strip()
+        if not value:
+            self.notify("Enter a file path.", severity="error")
+            return
+        self.dismiss((self._chosen(), Path(value).expanduser()))
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

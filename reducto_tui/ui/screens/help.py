@@ -1,0 +1,48 @@
+"""Every binding, and the filter grammar."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+FILTER_HELP = """\
+Filter grammar (all terms must match; `-` negates a term):
+  invoice              text anywhere: job id, source, type, status, reason
+  "q3 report"          a phrase
+  status:failed        raw status or state: queued running completed failed cancelled unknown
+  type:parse           also id:…  source:…  reason:…
+  pages>20  pages<=3   page count
+  age<1h  age>2d       time since created (s m h d)
+  duration>90s         processing time
+  -status:completed    negation
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close")]
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll { width: 90; height: 90%; border: thick $primary; background: $surface; padding: 0 1; }
+    """
+
+    def __init__(self, bindings: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.rows = bindings
+
+    def compose(self) -> ComposeResult:
+        table = Table(title="Keys", expand=True, show_edge=False)
+        table.add_column("Key", style="bold cyan", width=16)
+        table.add_column("Action")
+        for key, description in self.rows:
+            table.add_row(key, description)
+        with VerticalScroll():
+            yield Static(table)
+            yield Static(Text(FILTER_HELP))
+            yield Static(
+                Text("esc closes this help · ctrl+p opens the command palette", style="dim")
+            )

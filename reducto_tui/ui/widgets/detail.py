@@ -1,0 +1,389 @@
+"""The job detail: summary, a view per result kind, a page drawing, and the raw JSON.
+
+Fetching happens in a worker (with a loading state); a job that can still change is then
+followed with the API's long-poll ``timeout`` so its change shows at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Input, Static, TabbedContent, TabPane, Tree
+
+from reducto_tui.api.client import ReductoClient
+from reducto_tui.api.errors import ReductoError
+from reducto_tui.api.models import (
+    ChartResponse,
+    ClassifyResponse,
+    EditResponse,
+    ExtractResponse,
+    FullResult,
+    JobDetail,
+    ParseResponse,
+    PipelineResponse,
+    SplitResponse,
+    UnknownResult,
+    UrlResult,
+    V3ExtractResponse,
+)
+from reducto_tui.api.status import is_finished
+from reducto_tui.export import job_json
+from reducto_tui.render.chart import chart_view
+from reducto_tui.render.classify import classify_view
+from reducto_tui.render.edit import edit_view
+from reducto_tui.render.extract import citations_table, extract_header
+from reducto_tui.render.parse import block_body, page_drawing
+from reducto_tui.render.split import split_view
+from reducto_tui.render.summary import summary
+from reducto_tui.render.text import clean, safe_text
+from reducto_tui.ui.widgets.json_view import JsonView
+from reducto_tui.ui.widgets.result_tree import Node, ResultTree
+
+FOLLOW_TIMEOUT = 20.0
+
+
+class DetailPane(Vertical):
+    BINDINGS = [
+        Binding("u", "fetch_url", "Fetch URL result", show=False),
+        Binding("ctrl+f", "find", "Find in JSON", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    DetailPane { border-left: tall $primary; padding: 0 1; }
+    DetailPane #detail-title { height: auto; }
+    DetailPane #result-head { height: auto; max-height: 50%; }
+    DetailPane #result-body-scroll { height: auto; max-height: 40%; border-top: solid $primary-darken-2; }
+    DetailPane #raw-find { dock: top; }
+    """
+
+    class Updated(Message):
+        """The open job's data changed (fetched or followed)."""
+
+        def __init__(self, job_id: str, detail: JobDetail) -> None:
+            super().__init__()
+            self.job_id = job_id
+            self.detail = detail
+
+    def __init__(self, client: ReductoClient, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.client = client
+        self.job_id: str | None = None
+        self.detail: JobDetail | None = None
+        self.error: ReductoError | None = None
+        self._raw_for: int | None = None
+        self._pending: str | None = None
+        self._ready = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="detail-title")
+        with TabbedContent(id="detail-tabs"):
+            with TabPane("Summary", id="tab-summary"), VerticalScroll():
+                yield Static(id="summary")
+            with TabPane("Result", id="tab-result"):
+                yield Static(id="result-head")
+                yield ResultTree(id="result-tree")
+                with VerticalScroll(id="result-body-scroll"):
+                    yield Static(id="result-body")
+            with TabPane("Page", id="tab-page"), VerticalScroll():
+                yield Static(
+                    Text("Select a block in the Result tab to see where it sits on its page."),
+                    id="page-view",
+                )
+            with TabPane("Raw JSON", id="tab-raw"):
+                yield Input(placeholder="find in JSON — enter for next match", id="raw-find")
+                yield JsonView(id="raw")
+
+    # ------------------------------------------------------------------ loading
+
+    def on_mount(self) -> None:
+        self._ready = True
+        if self._pending is not None:
+            self.open(self._pending)
+
+    def open(self, job_id: str) -> None:
+        """Show ``job_id``; before the pane is mounted, remember it for :meth:`on_mount`."""
+        if not self._ready:
+            self._pending = job_id
+            return
+        self._pending = None
+        self.job_id = job_id
+        self.detail = None
+        self.error = None
+        self._raw_for = None
+        self._title(Text(f"Loading job {clean(job_id, True)}…", style="italic"))
+        self.query_one("#summary", Static).update(Text("Loading…", style="italic"))
+        self._clear_result()
+        self.fetch(job_id)
+
+    @work(exclusive=True, group="detail", exit_on_error=False)
+    async def fetch(self, job_id: str) -> None:
+        try:
+            detail = await self.client.get_job(job_id)
+        except ReductoError as exc:
+            if job_id == self.job_id:
+                self.show_error(exc)
+            return
+        if job_id != self.job_id:
+            return
+        self.show(detail)
+        while not is_finished(detail.status) and job_id == self.job_id:
+            try:
+                fresh = await self.client.get_job(job_id, timeout=FOLLOW_TIMEOUT)
+            except ReductoError as exc:
+                self.notify(f"Following {job_id[:8]}: {exc.message}", severity="warning")
+                await asyncio.sleep(5)
+                continue
+            if job_id != self.job_id:
+                return
+            if fresh.model_dump(exclude={"result"}) != detail.model_dump(exclude={"result"}) or (
+                fresh.result is not None and detail.result is None
+            ):
+                detail = fresh
+                self.show(detail)
+
+    def show_error(self, exc: ReductoError) -> None:
+        self.error = exc
+        text = Text("Could not load this job.\n", style="bold red")
+        text.append(clean(exc.message) + "\n")
+        if exc.hint:
+            text.append(clean(exc.hint) + "\n", style="italic")
+        text.append("\nPress r to retry, esc to go back.", style="dim")
+        self._title(Text(f"Job {clean(self.job_id or '', True)}", style="bold"))
+        self.query_one("#summary", Static).update(text)
+
+    def retry(self) -> None:
+        if self.job_id:
+            self.open(self.job_id)
+
+    def show(self, detail: JobDetail) -> None:
+        assert self.job_id is not None
+        self.detail = detail
+        self.error = None
+        self._raw_for = None
+        self._title(
+            Text.assemble(
+                (f"{clean(detail.type or 'Job', True)} ", "bold"),
+                (clean(self.job_id, True), "bold cyan"),
+                ("   y copy id · e export · c cancel · esc back", "dim"),
+            )
+        )
+        self.query_one("#summary", Static).update(summary(self.job_id, detail, time.time()))
+        self._render_result(detail.result)
+        self.post_message(self.Updated(self.job_id, detail))
+        if self.query_one(TabbedContent).active == "tab-raw":
+            self._fill_raw()
+
+    def _title(self, text: Text) -> None:
+        self.query_one("#detail-title", Static).update(text)
+
+    # ------------------------------------------------------------------ results
+
+    def _clear_result(self) -> None:
+        tree = self.query_one(ResultTree)
+        tree.clear()
+        self.query_one("#result-head", Static).update("")
+        self.query_one("#result-body", Static).update("")
+        self.query_one("#raw", JsonView).set_lines([])
+
+    def _render_result(self, result: Any) -> None:
+        self._clear_result()
+        tree = self.query_one(ResultTree)
+        head = self.query_one("#result-head", Static)
+        body = self.query_one("#result-body", Static)
+        tree.display = True
+        if result is None:
+            status = self.detail.status if self.detail else None
+            head.update(
+                Text(
+                    f"No result yet (status: {clean(status or 'unknown', True)})."
+                    if not is_finished(status)
+                    else "This job has no result.",
+                    style="dim",
+                )
+            )
+            tree.display = False
+            return
+        if isinstance(result, ParseResponse):
+            self._render_parse(result, tree, head)
+        elif isinstance(result, ExtractResponse | V3ExtractResponse):
+            head.update(extract_header(result))
+            value = result.result
+            if isinstance(value, UrlResult):
+                self._fetch_url(value, "extract")
+            else:
+                tree.add_value(tree.root, "result", value, expand=True)
+            if isinstance(result, ExtractResponse):
+                body.update(citations_table(result))
+        elif isinstance(result, SplitResponse):
+            head.update(split_view(result))
+            tree.display = False
+            if isinstance(result.result, UrlResult):
+                self._fetch_url(result.result, "split")
+        elif isinstance(result, ClassifyResponse):
+            head.update(classify_view(result))
+            tree.display = False
+        elif isinstance(result, ChartResponse):
+            head.update(chart_view(result))
+            tree.display = False
+        elif isinstance(result, EditResponse):
+            head.update(edit_view(result))
+            tree.display = False
+        elif isinstance(result, PipelineResponse):
+            self._render_pipeline(result, tree, head)
+        elif isinstance(result, UnknownResult):
+            head.update(
+                Text(
+                    f"Unrecognised result ({clean(result.problem)}); shown as JSON.", style="yellow"
+                )
+            )
+            tree.add_value(tree.root, "result", result.raw, expand=True)
+
+    def _render_parse(self, result: ParseResponse, tree: ResultTree, head: Static) -> None:
+        body = result.result
+        if isinstance(body, UrlResult):
+            head.update(Text("Large result: fetching it from its link…", style="italic"))
+            self._fetch_url(body, "parse")
+            return
+        blocks = sum(len(c.blocks) for c in body.chunks)
+        head.update(
+            Text(
+                f"{len(body.chunks):,} chunks · {blocks:,} blocks · enter expands, select a block for its page"
+            )
+        )
+        tree.add_chunks(tree.root, body.chunks)
+        if body.ocr is not None:
+            tree.add_ocr(tree.root, body.ocr)
+
+    def _render_pipeline(self, result: PipelineResponse, tree: ResultTree, head: Static) -> None:
+        steps = result.result
+        parts: list[RenderableType] = []
+        if steps.split is not None:
+            parts.append(split_view(steps.split))
+        if steps.edit is not None:
+            parts.append(edit_view(steps.edit))
+        head.update(Group(*parts) if parts else Text("Pipeline", style="bold"))
+        parses = (
+            steps.parse if isinstance(steps.parse, list) else [steps.parse] if steps.parse else []
+        )
+        for n, parse in enumerate(parses):
+            section = tree.add_section(f"Parse {n + 1}" if len(parses) > 1 else "Parse")
+            if isinstance(parse.result, FullResult):
+                tree.add_chunks(section, parse.result.chunks)
+            else:
+                section.add_leaf(safe_text(f"stored at {parse.result.url}"))
+        extract = steps.extract
+        if extract is not None:
+            section = tree.add_section("Extract")
+            if isinstance(extract, list):
+                for item in extract:
+                    tree.add_value(
+                        section,
+                        f"{item.split_name} (pages {item.page_range[:1]}…)",
+                        item.result.result,
+                    )
+            else:
+                tree.add_value(section, "result", extract.result)
+
+    def action_fetch_url(self) -> None:
+        if self.detail is not None:
+            self._render_result(self.detail.result)
+
+    @work(exclusive=True, group="url-result", exit_on_error=False)
+    async def _fetch_url(self, link: UrlResult, kind: str) -> None:
+        head = self.query_one("#result-head", Static)
+        job_id = self.job_id
+
+        def progress(received: int, total: int | None) -> None:
+            of = f" of {total / 1e6:.1f} MB" if total else ""
+            head.update(Text(f"Downloading result… {received / 1e6:.1f} MB{of}", style="italic"))
+
+        try:
+            data = await self.client.fetch_url_result(link.url, progress=progress)
+        except ReductoError as exc:
+            head.update(Text(f"{exc.message} {exc.hint}\nPress u to try again.", style="red"))
+            return
+        if job_id != self.job_id or self.detail is None:
+            return
+        if kind == "parse" and isinstance(self.detail.result, ParseResponse):
+            inner = (
+                data.get("result", data)
+                if isinstance(data, dict) and "chunks" not in data
+                else data
+            )
+            full = await asyncio.to_thread(FullResult.model_validate, inner)
+            self.detail.result.result = full
+        elif isinstance(self.detail.result, ExtractResponse):
+            self.detail.result.result = data if isinstance(data, list) else [data]
+        elif isinstance(self.detail.result, SplitResponse):
+            self.detail.result = SplitResponse.model_validate(
+                {**self.detail.result.model_dump(), "result": data}
+            )
+        self._render_result(self.detail.result)
+
+    # ------------------------------------------------------------------ selection
+
+    @on(Tree.NodeHighlighted)
+    def _highlighted(self, event: Tree.NodeHighlighted[Node]) -> None:
+        block = ResultTree.block_of(event.node)
+        body = self.query_one("#result-body", Static)
+        if block is not None:
+            body.update(block_body(block))
+            page = self.query_one("#page-view", Static)
+            page.update(
+                Group(
+                    Text(f"{clean(block.type or '?', True)} block", style="bold"),
+                    page_drawing(block.bbox),
+                )
+            )
+        elif event.node.data is not None and event.node.data.kind == "chunk":
+            chunk = event.node.data.value
+            body.update(safe_text(chunk.content))
+
+    # ------------------------------------------------------------------ raw JSON
+
+    @on(TabbedContent.TabActivated)
+    def _tab(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "tab-raw":
+            self._fill_raw()
+
+    def _fill_raw(self) -> None:
+        if self.detail is None or self._raw_for == id(self.detail):
+            return
+        self._raw_for = id(self.detail)
+        self._dump_raw(self.detail, self.job_id or "")
+
+    @work(exclusive=True, group="raw", thread=True, exit_on_error=False)
+    def _dump_raw(self, detail: JobDetail, job_id: str) -> None:
+        lines = job_json(detail, job_id).splitlines()
+        self.app.call_from_thread(self.query_one("#raw", JsonView).set_lines, lines)
+
+    def action_find(self) -> None:
+        self.query_one(TabbedContent).active = "tab-raw"
+        self.query_one("#raw-find", Input).focus()
+
+    @on(Input.Submitted, "#raw-find")
+    def _find(self, event: Input.Submitted) -> None:
+        found = self.query_one("#raw", JsonView).find(event.value)
+        if found is None and event.value:
+            self.notify(f"'{clean(event.value, True)}' not found in the JSON.", severity="warning")
+
+    @on(Input.Changed, "#raw-find")
+    def _find_live(self, event: Input.Changed) -> None:
+        view = self.query_one("#raw", JsonView)
+        view.match_line = None
+        view.find(event.value)
+
+    def raw_json(self) -> str | None:
+        if self.detail is None or self.job_id is None:
+            return None
+        return json.dumps(json.loads(job_json(self.detail, self.job_id)))

@@ -1,0 +1,298 @@
+"""The job table: a ScrollView that draws only the visible rows of the store's view.
+
+A DataTable fed 100,000 rows blocks the event loop for seconds (see DESIGN.md); this widget
+keeps no per-row widgets or caches, so its cost per frame is the visible height.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reducto_tui.core.rows import JobRow
+from reducto_tui.core.store import JobView
+from reducto_tui.render import format as fmt
+from reducto_tui.render.status import GLYPHS, STYLES
+from reducto_tui.render.text import clean, shorten
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    width: int
+    #: Sort key name in ``core.store.SORT_KEYS`` (None: not sortable).
+    sort: str | None
+    #: Narrow terminals drop columns with the highest ``drop`` first (0 = always shown).
+    drop: int = 0
+
+
+COLUMNS = (
+    Column("mark", " ", 2, None),
+    Column("status", "Status", 14, "status"),
+    Column("type", "Type", 9, "type", 3),
+    Column("id", "Job ID", 10, "id"),
+    Column("source", "Source", 0, "source"),
+    Column("created", "Created", 16, "created"),
+    Column("pages", "Pages", 7, "pages", 2),
+    Column("duration", "Duration", 11, "duration", 1),
+    Column("progress", "Progress", 12, None, 4),
+)
+MIN_SOURCE = 14
+NEAR_END_ROWS = 20
+
+_HEADER = Style(bold=True, color="white", bgcolor="#23324a")
+_HEADER_SORTED = Style(bold=True, color="black", bgcolor="#7aa2f7")
+_BASE = Style()
+_DIM = Style(dim=True)
+_CURSOR = Style(bgcolor="#2d4f7c", bold=True)
+_MARKED = Style(color="#e0af68", bold=True)
+_BAR_DONE = Style(color="cyan")
+_STATUS = {kind: Style.parse(style) for kind, style in STYLES.items()}
+_LOCAL = Style(italic=True, color="yellow")
+
+
+def progress_bar(fraction: float | None, width: int) -> str:
+    if fraction is None or width < 6:
+        return ""
+    label = f"{fraction * 100:3.0f}%"
+    cells = width - len(label) - 1
+    full = round(fraction * cells)
+    return "█" * full + "░" * (cells - full) + " " + label
+
+
+class JobTable(ScrollView, can_focus=True):
+    """Rows come from a :class:`JobView`; call :meth:`refresh_rows` after it changes."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home,g", "first", "First", show=False),
+        Binding("end,G", "last", "Last", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    JobTable { height: 1fr; scrollbar-gutter: stable; }
+    """
+
+    cursor = reactive(0, always_update=True, init=False)
+
+    class Highlighted(Message):
+        def __init__(self, row: JobRow | None) -> None:
+            super().__init__()
+            self.row = row
+
+    class Selected(Message):
+        def __init__(self, row: JobRow) -> None:
+            super().__init__()
+            self.row = row
+
+    class NearEnd(Message):
+        """The cursor is close to the last loaded row: time to load the next page."""
+
+    class HeaderClicked(Message):
+        def __init__(self, sort: str) -> None:
+            super().__init__()
+            self.sort = sort
+
+    def __init__(
+        self,
+        view: JobView,
+        marks: set[str],
+        clock: Callable[[], float] = time.time,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id)
+        self.view = view
+        self.marks = marks
+        self.clock = clock
+        self._columns: list[Column] = list(COLUMNS)
+        self._source_width = 20
+
+    # ------------------------------------------------------------------ data
+
+    @property
+    def current(self) -> JobRow | None:
+        rows = self.view.rows
+        return rows[self.cursor] if 0 <= self.cursor < len(rows) else None
+
+    def refresh_rows(self, keep_job: str | None = None) -> None:
+        """The view changed: resize, keep the cursor on ``keep_job`` if given, repaint."""
+        if keep_job is not None:
+            index = self.view.index_of(keep_job)
+            if index is not None:
+                self.set_cursor(index, scroll=False)
+        self._clamp()
+        self.virtual_size = Size(self._total_width(), len(self.view.rows) + 1)
+        self.refresh()
+
+    def refresh_job(self, job_id: str) -> None:
+        """Repaint one row if it is on screen (a live update of a single job)."""
+        top = int(self.scroll_offset.y)
+        for n, row in enumerate(self.view.rows[top : top + self.size.height]):
+            if row.job_id == job_id:
+                self.refresh(Region(0, n + 1, self.size.width, 1))
+                return
+
+    def set_cursor(self, index: int, scroll: bool = True) -> None:
+        self.cursor = max(0, min(index, len(self.view.rows) - 1))
+        if scroll:
+            self._scroll_to_cursor()
+
+    def _clamp(self) -> None:
+        if self.cursor >= len(self.view.rows):
+            self.cursor = max(0, len(self.view.rows) - 1)
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh()
+        self.post_message(self.Highlighted(self.current))
+        if len(self.view.rows) - new <= NEAR_END_ROWS:
+            self.post_message(self.NearEnd())
+
+    def _scroll_to_cursor(self) -> None:
+        body = max(1, self.size.height - 1)
+        top = int(self.scroll_offset.y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False)
+        elif self.cursor >= top + body:
+            self.scroll_to(y=self.cursor - body + 1, animate=False)
+
+    # ------------------------------------------------------------------ actions
+
+    def action_cursor(self, delta: int) -> None:
+        self.set_cursor(self.cursor + delta)
+
+    def action_page(self, direction: int) -> None:
+        self.set_cursor(self.cursor + direction * max(1, self.size.height - 2))
+
+    def action_first(self) -> None:
+        self.set_cursor(0)
+
+    def action_last(self) -> None:
+        self.set_cursor(len(self.view.rows) - 1)
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y == 0:
+            sort = self._column_at(event.x + int(self.scroll_offset.x))
+            if sort:
+                self.post_message(self.HeaderClicked(sort))
+            return
+        index = int(self.scroll_offset.y) + event.y - 1
+        if 0 <= index < len(self.view.rows):
+            if index == self.cursor and event.chain >= 2:
+                row = self.current
+                if row is not None:
+                    self.post_message(self.Selected(row))
+            self.set_cursor(index)
+
+    def _column_at(self, x: int) -> str | None:
+        edge = 0
+        for col in self._columns:
+            edge += self._width(col) + 1
+            if x < edge:
+                return col.sort
+        return None
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._layout_columns(event.size.width)
+        self.refresh_rows()
+
+    # ------------------------------------------------------------------ layout
+
+    def _layout_columns(self, width: int) -> None:
+        columns = list(COLUMNS)
+        gutter = 2  # the stable vertical scrollbar
+        while True:
+            fixed = sum(c.width + 1 for c in columns if c.key != "source")
+            if width - gutter - fixed >= MIN_SOURCE or not any(c.drop for c in columns):
+                break
+            worst = max(columns, key=lambda c: c.drop)
+            columns.remove(worst)
+        self._columns = columns
+        fixed = sum(c.width + 1 for c in columns if c.key != "source")
+        self._source_width = max(MIN_SOURCE, width - gutter - fixed - 1)
+
+    def _width(self, col: Column) -> int:
+        return self._source_width if col.key == "source" else col.width
+
+    def _total_width(self) -> int:
+        return sum(self._width(c) + 1 for c in self._columns)
+
+    # ------------------------------------------------------------------ drawing
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.size.width
+        if y == 0:
+            strip = self._header()
+        else:
+            index = int(scroll_y) + y - 1
+            rows = self.view.rows
+            if index >= len(rows):
+                return Strip.blank(width)
+            strip = self._row(rows[index], index == self.cursor)
+        return strip.crop_extend(int(scroll_x), int(scroll_x) + width, None)
+
+    def _header(self) -> Strip:
+        segments = []
+        arrow = "▼" if self.view.descending else "▲"
+        for col in self._columns:
+            sorted_here = col.sort == self.view.sort_column
+            title = f"{col.title} {arrow}" if sorted_here else col.title
+            cell = shorten(title, self._width(col)).ljust(self._width(col) + 1)
+            segments.append(Segment(cell, _HEADER_SORTED if sorted_here else _HEADER))
+        return Strip(segments)
+
+    def _row(self, row: JobRow, is_cursor: bool) -> Strip:
+        now = self.clock()
+        marked = row.job_id in self.marks
+        segments: list[Segment] = []
+        for col in self._columns:
+            width = self._width(col)
+            text, style = self._cell(col.key, row, width, now, marked)
+            cell = shorten(text, width).ljust(width) + " "
+            if is_cursor:
+                style = style + _CURSOR
+            segments.append(Segment(cell, style))
+        return Strip(segments)
+
+    def _cell(
+        self, key: str, row: JobRow, width: int, now: float, marked: bool
+    ) -> tuple[str, Style]:
+        if key == "mark":
+            return ("●" if marked else " "), _MARKED
+        if key == "status":
+            if row.local:
+                return f"… {row.local}", _LOCAL
+            label = clean(row.status, True) or "unknown"
+            return f"{GLYPHS[row.kind]} {label}", _STATUS[row.kind]
+        if key == "type":
+            return clean(row.type, True), _BASE
+        if key == "id":
+            return row.job_id[:8], _DIM
+        if key == "source":
+            return clean(row.source, True), _MARKED if marked else _BASE
+        if key == "created":
+            return fmt.ago(row.created, now), _BASE
+        if key == "pages":
+            return fmt.pages(row.num_pages, row.total_pages), _BASE
+        if key == "duration":
+            return fmt.duration(row.duration), _BASE
+        if key == "progress":
+            return progress_bar(row.progress, width), _BAR_DONE
+        return "", _BASE
