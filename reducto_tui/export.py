@@ -127,12 +127,12 @@ def job_json(detail: JobDetail, job_id: str) -> str:
 
 def chunks_markdown(result: FullResult, title: str) -> str:
     out = [f"# {title}\n"]
-    last_page: int | None = None
+    seen: set[int] = set()
     for n, chunk in enumerate(result.chunks, 1):
         pages = sorted({b.bbox.page for b in chunk.blocks if b.bbox.page is not None})
-        if pages and pages[0] != last_page:
-            out.append(f"<!-- page {pages[0]} -->\n")
-            last_page = pages[-1]
+        # A marker for each page that starts in this chunk, so page breaks survive export.
+        out.extend(f"<!-- page {p} -->\n" for p in pages if p not in seen)
+        seen.update(pages)
         span = (
             f" (pages {pages[0]}–{pages[-1]})"
             if len(pages) > 1

@@ -189,6 +189,8 @@ class FullResult(Model):
 
 
 def _result_type(value: Any) -> str:
+    if isinstance(value, BaseModel):
+        return "url" if getattr(value, "type", None) == "url" else "full"
     if isinstance(value, dict) and value.get("type") == "url":
         return "url"
     return "full"
@@ -267,6 +269,8 @@ class DeepSplitResult(Model):
 
 
 def _split_body_kind(value: Any) -> str:
+    if isinstance(value, BaseModel):
+        return {"UrlResult": "url", "DeepSplitResult": "deep"}.get(type(value).__name__, "simple")
     if isinstance(value, dict):
         if value.get("type") == "url":
             return "url"
@@ -430,6 +434,9 @@ RESULT_KINDS = ("parse", "extract", "v3_extract", "split", "classify", "chart", 
 
 def infer_result_kind(value: Any) -> str:
     """``response_type`` when present; older payloads (the SDK docs' example) lack it."""
+    if isinstance(value, BaseModel):  # serialising: the model already knows its kind
+        kind = getattr(value, "response_type", "unknown")
+        return kind if isinstance(kind, str) else "unknown"
     if not isinstance(value, dict):
         return "unknown"
     declared = value.get("response_type")

@@ -125,27 +125,28 @@ class ReductoApp(App[None]):
         self.loading_all = False
         self.open_job: str | None = None
         self.detail = DetailPane(self.client, id="detail")
+        # Kept as attributes: the main screen's widgets are reachable from any screen.
+        self.header = HeaderBar(id="header")
+        self.filter_box = Input(
+            placeholder="filter: words, status:failed, type:parse, pages>20, age<1h", id="filter"
+        )
+        self.table = JobTable(self.store.view, self.store.marks, clock=clock, id="jobs")
+        self.status_line = Static(id="status-line")
         if settings.keys:
             self.set_keymap(settings.keys)
 
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
-        yield HeaderBar(id="header")
-        yield Input(
-            placeholder="filter: words, status:failed, type:parse, pages>20, age<1h", id="filter"
-        )
+        yield self.header
+        yield self.filter_box
         with Horizontal(id="main"):
-            yield JobTable(self.store.view, self.store.marks, clock=self.clock, id="jobs")
-        yield Static(id="status-line")
+            yield self.table
+        yield self.status_line
         yield Footer()
 
-    @property
-    def table(self) -> JobTable:
-        return self.query_one(JobTable)
-
     def on_mount(self) -> None:
-        self.query_one("#filter", Input).display = False
+        self.filter_box.display = False
         self.table.focus()
         self.load_first_page()
         self.set_interval(1.0, self._tick)
@@ -155,13 +156,15 @@ class ReductoApp(App[None]):
         await self.client.aclose()
 
     def _tick(self) -> None:
+        if not self.screen_stack:  # shutting down
+            return
         if self.poller.due() and self.store.pages_loaded and not self.loading_all:
             self.poll()
         if not self.screen.is_modal:
             self._update_chrome()
 
     def _update_chrome(self) -> None:
-        self.query_one(HeaderBar).update(
+        self.header.update(
             header_text(
                 self.settings.base_url,
                 self.demo,
@@ -172,7 +175,7 @@ class ReductoApp(App[None]):
                 self.last_updated,
             )
         )
-        self.query_one("#status-line", Static).update(self._status_text())
+        self.status_line.update(self._status_text())
 
     def _status_text(self) -> Text:
         store = self.store
@@ -309,7 +312,7 @@ class ReductoApp(App[None]):
     # ------------------------------------------------------------------ filter & sort
 
     def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
+        box = self.filter_box
         box.display = True
         box.focus()
 
@@ -332,14 +335,14 @@ class ReductoApp(App[None]):
         if self.open_job:
             self._close_detail()
             return
-        box = self.query_one("#filter", Input)
+        box = self.filter_box
         if box.value or box.display:
             box.value = ""
             box.display = False
             self.table.focus()
 
     def action_quick_status(self, n: int) -> None:
-        box = self.query_one("#filter", Input)
+        box = self.filter_box
         words = [w for w in box.value.split() if not w.startswith("status:")]
         if QUICK_STATUS[n]:
             words.append(f"status:{QUICK_STATUS[n]}")

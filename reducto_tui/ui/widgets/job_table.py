@@ -150,9 +150,12 @@ class JobTable(ScrollView, can_focus=True):
                 return
 
     def set_cursor(self, index: int, scroll: bool = True) -> None:
+        """Move the cursor; ``scroll`` marks a user's move (scroll to it, maybe load more)."""
         self.cursor = max(0, min(index, len(self.view.rows) - 1))
         if scroll:
             self._scroll_to_cursor()
+            if len(self.view.rows) - self.cursor <= NEAR_END_ROWS:
+                self.post_message(self.NearEnd())
 
     def _clamp(self) -> None:
         if self.cursor >= len(self.view.rows):
@@ -161,8 +164,6 @@ class JobTable(ScrollView, can_focus=True):
     def watch_cursor(self, old: int, new: int) -> None:
         self.refresh()
         self.post_message(self.Highlighted(self.current))
-        if len(self.view.rows) - new <= NEAR_END_ROWS:
-            self.post_message(self.NearEnd())
 
     def _scroll_to_cursor(self) -> None:
         body = max(1, self.size.height - 1)

@@ -1,0 +1,56 @@
+"""Shared fixtures: a fake clock, the demo server in-process, and a client that talks to it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from reducto_tui.api.client import ReductoClient
+from reducto_tui.demo.server import Faults, create_app
+from reducto_tui.demo.simulator import Simulator
+
+#: 2026-03-01 12:00:00 UTC: every snapshot and fixed-clock test lives at this moment.
+FROZEN = 1772366400.0
+SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+
+
+class FakeClock:
+    def __init__(self, now: float = FROZEN) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+async def _no_sleep(seconds: float) -> None:
+    return None
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def sim(clock: FakeClock) -> Simulator:
+    return Simulator(jobs=300, seed=7, clock=clock, arrival_interval=0)
+
+
+def in_process_client(
+    sim: Simulator, faults: Faults | None = None, **kwargs: object
+) -> ReductoClient:
+    transport = httpx.ASGITransport(app=create_app(sim, faults))
+    kwargs.setdefault("sleep", _no_sleep)
+    return ReductoClient("test-key-SECRET", "http://demo.test", transport=transport, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def client(sim: Simulator) -> AsyncIterator[ReductoClient]:
+    async with in_process_client(sim) as c:
+        yield c

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from reducto_tui.config import Settings
+from reducto_tui.demo.simulator import Simulator
+from reducto_tui.ui.app import ReductoApp
+from tests.conftest import FakeClock, in_process_client
+
+
+def make_app(
+    sim: Simulator, clock: FakeClock, export_dir: Path | None = None, **settings: object
+) -> ReductoApp:
+    """The real app on an in-process demo server, with a frozen clock and no timers' polling."""
+    config = Settings(
+        base_url="http://demo.test",
+        api_key="ui-SECRET-key",
+        page_size=50,
+        export_dir=export_dir or Path.cwd(),
+        **settings,
+    )  # type: ignore[arg-type]
+    return ReductoApp(
+        config, demo=True, client=in_process_client(sim), clock=clock, auto_refresh=False
+    )
+
+
+async def wait_loaded(pilot, app: ReductoApp, pages: int = 1) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(200):
+        if app.store.pages_loaded >= pages:
+            break
+        await pilot.pause(0.02)
+    await pilot.pause()

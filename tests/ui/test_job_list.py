@@ -1,0 +1,151 @@
+"""The main screen driven by keys, as a user would."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from reducto_tui.demo.simulator import HOSTILE_SOURCE, Simulator
+from reducto_tui.ui.widgets.job_table import JobTable
+from tests.conftest import FakeClock
+from tests.ui.conftest import make_app, wait_loaded
+
+
+def screen_text(app) -> str:  # type: ignore[no-untyped-def]
+    return app.export_screenshot()
+
+
+async def test_first_page_then_next_page_then_all(sim: Simulator, clock: FakeClock) -> None:
+    app = make_app(sim, clock)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        table = app.query_one(JobTable)
+        assert len(table.view) == 50
+        assert "50 loaded · more available" in str(app.query_one("#status-line").render())
+        await pilot.press("n")
+        await wait_loaded(pilot, app, pages=2)
+        assert len(app.store.rows) == 100
+        await pilot.press("a")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if not app.store.next_cursor and not app.loading_all:
+                break
+        assert len(app.store.rows) == 300
+        assert "all 300 loaded" in str(app.query_one("#status-line").render())
+
+
+async def test_scrolling_near_the_end_loads_more(sim: Simulator, clock: FakeClock) -> None:
+    app = make_app(sim, clock)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("end")
+        await wait_loaded(pilot, app, pages=2)
+        assert app.store.pages_loaded >= 2
+        assert app.query_one(JobTable).cursor == 49  # the cursor stays where the user put it
+
+
+async def test_filter_applies_per_keystroke_and_escape_clears(
+    sim: Simulator, clock: FakeClock
+) -> None:
+    app = make_app(sim, clock)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("slash")
+        assert app.query_one("#filter", Input).has_focus
+        for key in "status:failed":
+            await pilot.press(key if key != ":" else "colon")
+        rows = app.store.view.rows
+        assert rows and all(r.kind.value == "failed" for r in rows)
+        assert f"{len(rows)} match" in str(app.query_one("#status-line").render())
+        await pilot.press("enter", "escape")
+        assert len(app.store.view) == 50 and not app.query_one("#filter", Input).display
+
+
+async def test_quick_status_keys_and_sort(sim: Simulator, clock: FakeClock) -> None:
+    app = make_app(sim, clock)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("5")
+        assert {r.kind.value for r in app.store.view.rows} == {"cancelled"}
+        await pilot.press("0")
+        assert len(app.store.view) == 50
+        await pilot.press("s")  # created -> status
+        assert app.store.view.sort_column == "status"
+        await pilot.press("S")
+        assert app.store.view.descending is False
+        await pilot.click(JobTable, offset=(4, 0))  # the header's Status column
+        assert app.store.view.sort_column == "status" and app.store.view.descending is True
+
+
+async def test_marks_are_counted_and_survive_filters(sim: Simulator, clock: FakeClock) -> None:
+    app = make_app(sim, clock)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        table = app.query_one(JobTable)
+        first = table.current
+        assert first is not None
+        await pilot.press("space", "space")
+        assert len(app.store.marks) == 2 and table.cursor == 2
+        await pilot.press("slash", *"zzzz-no-match", "enter")
+        line = str(app.query_one("#status-line").render())
+        assert "2 marked (2 hidden by filter)" in line
+        await pilot.press("escape", "ctrl+a")
+        assert len(app.store.marks) == 50
+
+
+async def test_server_text_is_shown_literally(clock: FakeClock) -> None:
+    sim = Simulator(jobs=40, seed=7, clock=clock, arrival_interval=0)
+    hostile = next(j for j in sim.jobs if j.source == HOSTILE_SOURCE)
+    app = make_app(sim, clock)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await wait_loaded(pilot, app)
+        svg = screen_text(app)
+        assert "[bold&#160;red]not&#160;markup[/]" in svg or "[bold red]not markup[/]" in svg
+        assert "\x1b" not in svg
+        assert hostile.job_id[:8] in svg
+        assert "ui-SECRET-key" not in svg
+
+
+async def test_help_screen_lists_bindings_and_grammar(sim: Simulator, clock: FakeClock) -> None:
+    app = make_app(sim, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("question_mark")
+        from reducto_tui.ui.screens.help import FILTER_HELP, HelpScreen
+
+        assert isinstance(app.screen, HelpScreen)
+        assert (
+            ("c", "Cancel") in app.screen.rows
+            and ("slash", "Filter") in [(k, d) for k, d in app.screen.rows]
+        ) or ("/", "Filter") in app.screen.rows
+        shown = " ".join(str(s.render()) for s in app.screen.query("Static"))
+        assert "pages>20" in shown and "pages>20" in FILTER_HELP
+        await pilot.press("escape")
+        assert not app.screen.is_modal
+
+
+async def test_network_loss_keeps_data_and_says_so(sim: Simulator, clock: FakeClock) -> None:
+    import httpx
+
+    from reducto_tui.api.client import ReductoClient
+    from reducto_tui.config import Settings
+    from reducto_tui.ui.app import ReductoApp
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    async def no_sleep(s: float) -> None:
+        return None
+
+    client = ReductoClient(
+        "k", "http://down.test", transport=httpx.MockTransport(refuse), sleep=no_sleep
+    )
+    app = ReductoApp(
+        Settings(base_url="http://down.test"), client=client, clock=clock, auto_refresh=False
+    )
+    async with app.run_test(size=(120, 30)) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if app.load_error:
+                break
+        assert "Could not reach http://down.test" in str(app.query_one("#status-line").render())
+        assert app.is_running

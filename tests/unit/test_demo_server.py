@@ -1,0 +1,97 @@
+"""The simulator speaks the Jobs API: shapes, status codes, faults."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from reducto_tui.demo.server import Faults, create_app
+from reducto_tui.demo.simulator import HOSTILE_SOURCE, Simulator
+from tests.conftest import FakeClock
+
+
+def http(sim: Simulator, faults: Faults | None = None) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=create_app(sim, faults)), base_url="http://demo"
+    )
+
+
+@pytest.mark.parametrize(
+    ("limit", "kind"),
+    [("0", "greater_than_equal"), ("501", "less_than_equal"), ("x", "int_parsing")],
+)
+async def test_limit_out_of_range_is_422_in_fastapi_shape(
+    sim: Simulator, limit: str, kind: str
+) -> None:
+    async with http(sim) as c:
+        r = await c.get("/jobs", params={"limit": limit})
+    assert r.status_code == 422
+    detail = r.json()["detail"][0]
+    assert detail["loc"] == ["query", "limit"] and detail["type"] == kind and detail["msg"]
+
+
+async def test_bad_cursor_is_422_and_last_page_has_null_cursor(sim: Simulator) -> None:
+    async with http(sim) as c:
+        assert (await c.get("/jobs", params={"cursor": "garbage!"})).status_code == 422
+        r = await c.get("/jobs", params={"limit": 500})
+    assert len(r.json()["jobs"]) == 300 and r.json()["next_cursor"] is None
+
+
+async def test_job_lifecycle_with_the_clock(clock: FakeClock) -> None:
+    sim = Simulator(jobs=5, seed=1, clock=clock, arrival_interval=0)
+    async with http(sim) as c:
+        created = (await c.post("/parse_async", json={"input": "https://x/doc.pdf"})).json()
+        job_id = created["job_id"]
+        job = sim.by_id[job_id]
+        seen = []
+        for _ in range(400):
+            body = (await c.get(f"/job/{job_id}")).json()
+            if not seen or seen[-1] != body["status"]:
+                seen.append(body["status"])
+            if body["status"] in ("Completed", "Failed"):
+                break
+            clock.advance(0.5)
+    assert seen[0] in ("Pending", "Idle") and seen[1:3] == ["InProgress", "Completing"]
+    assert seen[-1] == job.outcome
+    if seen[-1] == "Failed":
+        assert body["reason"] and body["error"]["name"] and body["error"]["code"]
+    else:
+        assert body["result"]["response_type"] == "parse"
+
+
+async def test_cancel_rules_and_missing_input(sim: Simulator) -> None:
+    async with http(sim) as c:
+        assert (await c.post("/extract_async", json={"nothing": 1})).status_code == 422
+        done = next(j for j in sim.jobs if j.status(sim.clock()) == "Completed")
+        r = await c.post(f"/cancel/{done.job_id}")
+        assert r.status_code == 400 and "already Completed" in r.json()["detail"]
+        assert (await c.post("/cancel/unknown")).status_code == 404
+        assert (await c.get("/job/unknown")).json() == {"detail": "Job not found"}
+
+
+async def test_require_key_rate_limit_and_errors(sim: Simulator) -> None:
+    async with http(sim, Faults(require_key="sekrit")) as c:
+        assert (await c.get("/jobs")).status_code == 401
+        assert (await c.get("/jobs", headers={"Authorization": "Bearer sekrit"})).status_code == 200
+    async with http(sim, Faults(rate_limit=2)) as c:
+        codes = [(await c.get("/jobs", params={"limit": 1})).status_code for _ in range(4)]
+        assert codes[:2] == [200, 200] and 429 in codes[2:]
+        r = await c.get("/jobs")
+        assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1
+    async with http(sim, Faults(error_rate=1.0)) as c:
+        assert (await c.get("/jobs")).status_code in (500, 502, 503)
+
+
+def test_deterministic_for_a_seed_and_hostile_name_present(clock: FakeClock) -> None:
+    a = Simulator(jobs=50, seed=5, clock=clock)
+    b = Simulator(jobs=50, seed=5, clock=clock)
+    assert [j.job_id for j in a.jobs] == [j.job_id for j in b.jobs]
+    assert a.result(a.jobs[3]) == b.result(b.jobs[3])
+    assert any(j.source == HOSTILE_SOURCE for j in a.jobs)
+
+
+def test_new_jobs_arrive_over_time(clock: FakeClock) -> None:
+    sim = Simulator(jobs=10, seed=2, clock=clock, arrival_interval=5)
+    clock.advance(300)
+    sim.advance()
+    assert 30 < len(sim.jobs) - 10 < 100

@@ -1,0 +1,134 @@
+"""Every export format parses back to the source data; writes are atomic."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import random
+from pathlib import Path
+
+import pytest
+
+from reducto_tui import export
+from reducto_tui.api.models import FullResult, JobDetail, ParseResponse
+from reducto_tui.core.store import JobStore
+from reducto_tui.demo import payloads
+from tests.conftest import FakeClock
+from tests.unit.test_filters_store import job
+
+
+def detail(payload: dict) -> JobDetail:
+    return JobDetail.model_validate(
+        {
+            "status": "Completed",
+            "type": "Parse",
+            "result": payload,
+            "raw_config": "{}",
+            "unknown_extra": 1,
+        }
+    )
+
+
+def test_job_json_is_the_job_as_received() -> None:
+    payload = payloads.parse_result(random.Random(1), "j", 2)
+    data = json.loads(export.render_job(export.JOB_JSON, detail(payload), "j"))
+    assert data["result"] == payload and data["job_id"] == "j" and data["unknown_extra"] == 1
+
+
+def test_unknown_results_export_their_raw_json() -> None:
+    raw = {"response_type": "hologram", "x": [1]}
+    data = json.loads(export.job_json(detail(raw), "j"))
+    assert data["result"] == raw
+
+
+def test_parse_blocks_csv_jsonl_and_markdown() -> None:
+    payload = payloads.parse_result(random.Random(2), "j", 3)
+    d = detail(payload)
+    assert export.formats_for(d)[:4] == [
+        export.JOB_JSON,
+        export.CHUNKS_MD,
+        export.BLOCKS_CSV,
+        export.BLOCKS_JSONL,
+    ]
+    blocks = [b for c in payload["result"]["chunks"] for b in c["blocks"]]
+    rows = list(csv.DictReader(io.StringIO(export.render_job(export.BLOCKS_CSV, d, "j"))))
+    assert [r["content"] for r in rows] == [b["content"] for b in blocks]
+    assert [int(r["page"]) for r in rows] == [b["bbox"]["page"] for b in blocks]
+    assert float(rows[0]["left"]) == blocks[0]["bbox"]["left"]
+    lines = export.render_job(export.BLOCKS_JSONL, d, "j").splitlines()
+    assert [json.loads(line)["type"] for line in lines] == [b["type"] for b in blocks]
+    md = export.render_job(export.CHUNKS_MD, d, "j")
+    assert md.count("## Chunk ") == len(payload["result"]["chunks"])
+    assert "<!-- page 1 -->" in md and "<!-- page 3 -->" in md
+    for chunk in payload["result"]["chunks"]:
+        assert chunk["content"].strip() in md
+
+
+def test_split_and_extract_exports() -> None:
+    split = payloads.split_result(random.Random(3), "s", 9, deep=False)
+    rows = list(
+        csv.DictReader(io.StringIO(export.render_job(export.SPLIT_CSV, detail(split), "s")))
+    )
+    assert [(r["name"], r["pages"]) for r in rows] == [
+        (s["name"], " ".join(map(str, s["pages"]))) for s in split["result"]["splits"]
+    ]
+    extract = payloads.extract_result(random.Random(4), "e", 2)
+    assert (
+        json.loads(export.render_job(export.EXTRACT_JSON, detail(extract), "e"))
+        == extract["result"]
+    )
+    with pytest.raises(ValueError, match="no split result"):
+        export.render_job(export.SPLIT_CSV, detail(extract), "e")
+
+
+def test_job_list_csv_and_jsonl() -> None:
+    store = JobStore(clock=FakeClock())
+    store.add_page([job("a", source='comma, "quote"'), job("b", "Failed")], None)
+    rows = list(csv.DictReader(io.StringIO(export.render_list(export.LIST_CSV, store.view.rows))))
+    assert [r["job_id"] for r in rows] == ["a", "b"] and rows[0]["source"] == 'comma, "quote"'
+    lines = [
+        json.loads(x) for x in export.render_list(export.LIST_JSONL, store.view.rows).splitlines()
+    ]
+    assert lines[1]["status"] == "Failed" and lines[0]["num_pages"] == 3
+
+
+def test_atomic_write_never_overwrites_silently(tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    export.write_atomic(target, "one")
+    with pytest.raises(FileExistsError):
+        export.write_atomic(target, "two")
+    assert target.read_text() == "one"
+    export.write_atomic(target, "two", overwrite=True)
+    assert target.read_text() == "two"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores directory permissions")
+def test_failed_write_leaves_nothing(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        with pytest.raises(OSError):
+            export.write_atomic(locked / "x.csv", "data")
+        assert list(locked.iterdir()) == []
+    finally:
+        locked.chmod(0o700)
+
+
+def test_write_that_fails_midway_leaves_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "x.md"
+    with pytest.raises(UnicodeEncodeError):
+        export.write_atomic(target, "ok \udcff surrogate")  # cannot be encoded: fails mid-write
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_full_result_selector_reads_pipelines() -> None:
+    pipe = payloads.pipeline_result(random.Random(5), "p", 4)
+    d = detail(pipe)
+    assert isinstance(export.full_result(d), FullResult)
+    assert export.split_result(d) is not None
+    assert isinstance(export.extract_data(d), list)
+    assert not isinstance(d.result, ParseResponse)

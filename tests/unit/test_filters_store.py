@@ -1,0 +1,146 @@
+"""Filter grammar, sort, merge and marks of the job store."""
+
+from __future__ import annotations
+
+import pytest
+
+from reducto_tui.api.models import SingleJob
+from reducto_tui.api.status import StatusKind
+from reducto_tui.core.filters import compile_filter, parse_duration
+from reducto_tui.core.rows import row_from_job
+from reducto_tui.core.store import JobStore
+from tests.conftest import FROZEN, FakeClock
+
+
+def job(
+    job_id: str,
+    status: str = "Completed",
+    type_: str = "Parse",
+    age: float = 60,
+    pages: int | None = 3,
+    source: str = "reducto://x/invoice.pdf",
+    duration: float | None = 12.0,
+) -> SingleJob:
+    from datetime import UTC, datetime
+
+    created = datetime.fromtimestamp(FROZEN - age, UTC).isoformat()
+    return SingleJob.model_validate(
+        {
+            "job_id": job_id,
+            "status": status,
+            "type": type_,
+            "created_at": created,
+            "num_pages": pages,
+            "total_pages": pages,
+            "duration": duration,
+            "source": source,
+        }
+    )
+
+
+@pytest.fixture
+def store() -> JobStore:
+    s = JobStore(clock=FakeClock())
+    s.add_page(
+        [
+            job("a1", "Completed", "Parse", age=30, pages=25, source="reducto://x/Q3 report.pdf"),
+            job("b2", "Failed", "Extract", age=600, pages=2, source="https://h/invoice.pdf"),
+            job("c3", "InProgress", "Split", age=4000, pages=None, duration=None),
+            job("d4", "pending", "Parse", age=90000, pages=40, source="contract.docx"),
+            job("e5", "Teleporting", "Hologram", age=10, pages=1),
+        ],
+        next_cursor="next",
+    )
+    return s
+
+
+def ids(store: JobStore) -> list[str]:
+    return [r.job_id for r in store.view.rows]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", ["e5", "a1", "b2", "c3", "d4"]),
+        ("invoice", ["e5", "b2", "c3"]),
+        ('"q3 report"', ["a1"]),
+        ("status:failed", ["b2"]),
+        ("status:queued", ["d4"]),
+        ("status:running", ["c3"]),
+        ("status:unknown", ["e5"]),
+        ("status:teleport", ["e5"]),
+        ("type:parse", ["a1", "d4"]),
+        ("pages>20", ["a1", "d4"]),
+        ("pages<=2", ["e5", "b2"]),
+        ("age<1h", ["e5", "a1", "b2"]),
+        ("age>1d", ["d4"]),
+        ("duration>=12", ["e5", "a1", "b2", "d4"]),
+        ("-status:completed type:parse", ["d4"]),
+        ("-invoice", ["a1", "d4"]),
+        ("id:c3", ["c3"]),
+        ("source:docx", ["d4"]),
+    ],
+)
+def test_filter_grammar(store: JobStore, text: str, expected: list[str]) -> None:
+    result = store.view.set_filter(text)
+    assert result.errors == []
+    assert ids(store) == expected
+
+
+def test_bad_terms_are_reported_and_ignored(store: JobStore) -> None:
+    result = store.view.set_filter("pages>lots age<soon status:")
+    assert len(result.errors) == 3 and "not a page count" in result.errors[0]
+    assert len(store.view) == 5
+
+
+def test_typing_refines_then_widens(store: JobStore) -> None:
+    for text in ("i", "in", "inv", "invo"):
+        store.view.set_filter(text)
+    assert ids(store) == ["e5", "b2", "c3"]
+    store.view.set_filter("inv")  # backspace widens again
+    assert ids(store) == ["e5", "b2", "c3"]
+    store.view.set_filter("")
+    assert len(store.view) == 5
+
+
+def test_sort_any_column_both_ways(store: JobStore) -> None:
+    store.view.set_sort("pages", descending=True)
+    assert ids(store)[:2] == ["d4", "a1"]
+    store.view.set_sort("status", descending=False)
+    assert [r.kind for r in store.view.rows][:2] == [StatusKind.QUEUED, StatusKind.RUNNING]
+    store.view.set_sort("created", descending=False)
+    assert ids(store) == ["d4", "c3", "b2", "a1", "e5"]
+    with pytest.raises(ValueError):
+        store.view.set_sort("nope", True)
+
+
+def test_first_page_merge_adds_on_top_and_updates_in_place(store: JobStore) -> None:
+    store.toggle_mark("c3")
+    changes = store.merge_first_page(
+        [job("z9", "Pending", age=1), job("c3", "Completed", "Split", age=4000)]
+    )
+    assert [r.job_id for r in changes.added] == ["z9"]
+    assert [r.job_id for r in changes.changed] == ["c3"]
+    assert [r.job_id for r in changes.finished] == ["c3"]
+    assert ids(store)[0] == "z9"
+    assert store.next_cursor == "next" and "c3" in store.marks
+    assert store.counts[StatusKind.RUNNING] == 0 and store.counts[StatusKind.COMPLETED] == 2
+
+
+def test_marks_hidden_by_filter_are_still_named(store: JobStore) -> None:
+    store.toggle_mark("a1")
+    store.toggle_mark("b2")
+    store.view.set_filter("status:failed")
+    assert [r.job_id for r in store.hidden_marks()] == ["a1"]
+    assert {r.job_id for r in store.marked_rows()} == {"a1", "b2"}
+
+
+def test_durations_and_row_haystack() -> None:
+    assert (
+        parse_duration("90") == 90 and parse_duration("5m") == 300 and parse_duration("2h") == 7200
+    )
+    with pytest.raises(ValueError):
+        parse_duration("forever")
+    row = row_from_job(job("ID-1", "Failed", source="[b]X[/b]"), "ID-1")
+    assert "[b]x[/b]" in row.haystack and "failed" in row.haystack
+    assert compile_filter("x", FROZEN).matches(row)

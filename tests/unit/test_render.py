@@ -1,0 +1,96 @@
+"""Renderers: server text shown literally, tables and page drawings, humane formats."""
+
+from __future__ import annotations
+
+import random
+
+from rich.console import Console
+
+from reducto_tui.api.models import BoundingBox, JobDetail, ParseBlock
+from reducto_tui.demo import payloads
+from reducto_tui.render import format as fmt
+from reducto_tui.render.parse import block_body, page_drawing, table_rows
+from reducto_tui.render.split import page_list
+from reducto_tui.render.summary import summary
+from reducto_tui.render.text import clean, safe_text
+
+
+def plain(renderable: object, width: int = 100) -> str:
+    console = Console(width=width, record=True, color_system=None, file=open("/dev/null", "w"))  # noqa: SIM115
+    console.print(renderable)
+    return console.export_text()
+
+
+def test_control_characters_are_stripped_and_markup_stays_literal() -> None:
+    hostile = "[bold red]x[/] \x1b[2J\x07\x9bname\r\n"
+    assert clean(hostile) == "[bold red]x[/] [2Jname\n"
+    assert clean(hostile, single_line=True) == "[bold red]x[/]  [2J  name  "
+    assert safe_text(hostile).plain.startswith("[bold red]x[/]")
+    failed = JobDetail.model_validate(
+        {
+            "status": "Failed",
+            "type": "Parse",
+            "reason": "[link=file:///etc]boom[/link]\x1b]0;pwn\x07",
+            "source": "[red]evil[/red].pdf",
+            "created_at": "2026-03-01T11:00:00Z",
+        }
+    )
+    text = plain(summary("id-1", failed, 1772366400.0))
+    assert "[link=file:///etc]boom[/link]" in text and "[red]evil[/red].pdf" in text
+    assert "\x1b" not in text and "\x07" not in text
+    assert "an hour ago" in text
+
+
+def test_tables_render_as_tables() -> None:
+    html = "<table><tr><th>A</th><th>B</th></tr><tr><td>1 &amp; 2</td><td>3</td></tr></table>"
+    assert table_rows(html) == [["A", "B"], ["1 & 2", "3"]]
+    assert table_rows("| A | B |\n|---|---|\n| 1 | 2 |") == [["A", "B"], ["1", "2"]]
+    assert table_rows("plain text") is None
+    out = plain(block_body(ParseBlock(type="Table", content=html)))
+    assert ("1 & 2" in out and "┃" in out) or "│" in out
+
+
+def test_page_drawing_puts_the_box_in_place() -> None:
+    art = page_drawing(
+        BoundingBox(left=0.5, top=0.5, width=0.25, height=0.25, page=3), width=22, height=12
+    ).plain
+    lines = art.splitlines()
+    assert "page 3" in lines[0]
+    filled = [
+        (y, x) for y, line in enumerate(lines[1:-1]) for x, ch in enumerate(line) if ch == "█"
+    ]
+    assert filled and min(y for y, _ in filled) == 5 and min(x for _, x in filled) == 11
+
+
+def test_formats() -> None:
+    assert fmt.duration(0.25) == "250 ms" and fmt.duration(12.34) == "12.3 s"
+    assert (
+        fmt.duration(75) == "1m 15s" and fmt.duration(7300) == "2h 01m" and fmt.duration(None) == ""
+    )
+    assert fmt.ago(None, 10) == "unknown" and fmt.ago(100, 102) == "just now"
+    assert fmt.ago(0, 240) == "4 minutes ago"
+    assert fmt.pages(3, 10) == "3/10" and fmt.pages(None, 10) == "–/10" and fmt.pages(4, 4) == "4"
+    assert page_list([1, 2, 3, 5, 7, 8]) == "1–3, 5, 7–8"
+    assert fmt.sparkline([0, 1, 2, 4]) == "▁▃▅█"
+
+
+def test_every_kind_renders_without_error() -> None:
+    from reducto_tui.render.chart import chart_view
+    from reducto_tui.render.classify import classify_view
+    from reducto_tui.render.edit import edit_view
+    from reducto_tui.render.extract import citations_table, extract_header
+    from reducto_tui.render.split import split_view
+
+    rng = random.Random(9)
+    cases = [
+        (split_view, payloads.split_result(rng, "s", 9, deep=False), "Section mapping"),
+        (split_view, payloads.split_result(rng, "s", 9, deep=True), "Evidence"),
+        (classify_view, payloads.classify_result(rng, "c", 1), "Category:"),
+        (chart_view, payloads.chart_result(rng, "c"), "Revenue"),
+        (edit_view, payloads.edit_result(rng, "e", 1), "Applicant full name"),
+        (citations_table, payloads.extract_result(rng, "x", 1), "invoice_number"),
+        (extract_header, payloads.extract_result(rng, "x", 1), "Confidence"),
+    ]
+    for view, payload, words in cases:
+        result = JobDetail.model_validate({"status": "Completed", "result": payload}).result
+        assert words in plain(view(result), width=140)  # type: ignore[arg-type]
