@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
 from reducto_tui.api.client import ReductoClient
@@ -83,6 +83,8 @@ async def delete_jobs(
     include_persisted: bool = False,
     concurrency: int = 4,
     on_change: Callable[[JobRow], None] | None = None,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    checks: int = 30,
 ) -> Report:
     report = Report("deleted")
     gate = asyncio.Semaphore(concurrency)
@@ -94,12 +96,7 @@ async def delete_jobs(
                 on_change(row)
             try:
                 await client.delete_job(row.job_id, include_persisted=include_persisted)
-                try:
-                    await client.get_job(row.job_id)
-                except JobDeletedError as gone:
-                    store.set_local(row.job_id, "deleted" if gone.gone else "deleting")
-                else:
-                    store.set_local(row.job_id, "deleted")
+                store.set_local(row.job_id, await _until_gone(client, row.job_id, sleep, checks))
             except ReductoError as exc:
                 store.set_local(row.job_id, None)
                 report.failed.append((row.job_id, exc.message))
@@ -110,3 +107,19 @@ async def delete_jobs(
 
     await asyncio.gather(*(one(r) for r in rows))
     return report
+
+
+async def _until_gone(
+    client: ReductoClient, job_id: str, sleep: Callable[[float], Awaitable[None]], checks: int
+) -> str:
+    """Reads answer 409 while the server cleans up and 410 once the data is gone."""
+    for _ in range(checks):
+        try:
+            await client.get_job(job_id)
+        except JobDeletedError as exc:
+            if exc.gone:
+                return "deleted"
+        else:
+            return "delete requested"
+        await sleep(1.0)
+    return "deleting (cleanup still running)"

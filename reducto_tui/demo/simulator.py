@@ -177,7 +177,9 @@ class Simulator:
 
     def create(self, type_: str, body: dict[str, Any]) -> SimJob:
         self.advance()
-        return self._add(self.clock(), type_, source=body.get("input"), config=body)
+        job = self._add(self.clock(), type_, source=body.get("input"), config=body)
+        job.cancelled_at = None  # only the user cancels a job they just created
+        return job
 
     def advance(self) -> None:
         """Let the jobs that have 'arrived' since the last call into the list."""

@@ -88,6 +88,8 @@ class ReductoApp(App[None]):
             )
             for n in range(6)
         ),
+        Binding("ctrl+f", "find", "Find in JSON", show=False, id="find"),
+        Binding("u", "fetch_url", "Fetch URL result", show=False, id="fetch_url"),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("q", "quit", "Quit", id="quit"),
     ]
@@ -443,7 +445,7 @@ class ReductoApp(App[None]):
 
     def _close_detail(self) -> None:
         if isinstance(self.screen, DetailScreen):
-            self.pop_screen()
+            self.screen.dismiss(None)
             return
         if self.detail.parent is not None:
             self.detail.remove()
@@ -455,6 +457,14 @@ class ReductoApp(App[None]):
         self.poller.followed = set()
         self.detail = DetailPane(self.client, id="detail")
         self.table.focus()
+
+    def action_find(self) -> None:
+        if self.open_job:
+            self.detail.action_find()
+
+    def action_fetch_url(self) -> None:
+        if self.open_job:
+            self.detail.action_fetch_url()
 
     # ------------------------------------------------------------------ copy
 
@@ -644,8 +654,6 @@ class ReductoApp(App[None]):
             ("↑↓ j k", "Move"),
             ("pgup pgdn", "Page"),
             ("home end g G", "First / last"),
-            ("u", "Fetch a URL result (detail)"),
-            ("ctrl+f", "Find in raw JSON (detail)"),
         ]
         self.push_screen(HelpScreen(rows))
 

@@ -12,13 +12,13 @@ def make_app(
     sim: Simulator, clock: FakeClock, export_dir: Path | None = None, **settings: object
 ) -> ReductoApp:
     """The real app on an in-process demo server, with a frozen clock and no timers' polling."""
-    config = Settings(
-        base_url="http://demo.test",
-        api_key="ui-SECRET-key",
-        page_size=50,
-        export_dir=export_dir or Path.cwd(),
-        **settings,
-    )  # type: ignore[arg-type]
+    values: dict[str, object] = {
+        "base_url": "http://demo.test",
+        "api_key": "ui-SECRET-key",
+        "page_size": 50,
+        "export_dir": export_dir or Path.cwd(),
+    }
+    config = Settings.model_validate({**values, **settings})
     return ReductoApp(
         config, demo=True, client=in_process_client(sim), clock=clock, auto_refresh=False
     )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from reducto_tui.demo.simulator import HOSTILE_SOURCE, Simulator
 from reducto_tui.ui.widgets.job_table import JobTable
 from tests.conftest import FakeClock
+from tests.plain import static_text
 from tests.ui.conftest import make_app, wait_loaded
 
 
@@ -20,7 +21,7 @@ async def test_first_page_then_next_page_then_all(sim: Simulator, clock: FakeClo
         await wait_loaded(pilot, app)
         table = app.query_one(JobTable)
         assert len(table.view) == 50
-        assert "50 loaded · more available" in str(app.query_one("#status-line").render())
+        assert "50 loaded · more available" in static_text(app.status_line)
         await pilot.press("n")
         await wait_loaded(pilot, app, pages=2)
         assert len(app.store.rows) == 100
@@ -30,7 +31,7 @@ async def test_first_page_then_next_page_then_all(sim: Simulator, clock: FakeClo
             if not app.store.next_cursor and not app.loading_all:
                 break
         assert len(app.store.rows) == 300
-        assert "all 300 loaded" in str(app.query_one("#status-line").render())
+        assert "all 300 loaded" in static_text(app.status_line)
 
 
 async def test_scrolling_near_the_end_loads_more(sim: Simulator, clock: FakeClock) -> None:
@@ -55,7 +56,7 @@ async def test_filter_applies_per_keystroke_and_escape_clears(
             await pilot.press(key if key != ":" else "colon")
         rows = app.store.view.rows
         assert rows and all(r.kind.value == "failed" for r in rows)
-        assert f"{len(rows)} match" in str(app.query_one("#status-line").render())
+        assert f"{len(rows)} match" in static_text(app.status_line)
         await pilot.press("enter", "escape")
         assert len(app.store.view) == 50 and not app.query_one("#filter", Input).display
 
@@ -86,7 +87,7 @@ async def test_marks_are_counted_and_survive_filters(sim: Simulator, clock: Fake
         await pilot.press("space", "space")
         assert len(app.store.marks) == 2 and table.cursor == 2
         await pilot.press("slash", *"zzzz-no-match", "enter")
-        line = str(app.query_one("#status-line").render())
+        line = static_text(app.status_line)
         assert "2 marked (2 hidden by filter)" in line
         await pilot.press("escape", "ctrl+a")
         assert len(app.store.marks) == 50
@@ -117,7 +118,7 @@ async def test_help_screen_lists_bindings_and_grammar(sim: Simulator, clock: Fak
             ("c", "Cancel") in app.screen.rows
             and ("slash", "Filter") in [(k, d) for k, d in app.screen.rows]
         ) or ("/", "Filter") in app.screen.rows
-        shown = " ".join(str(s.render()) for s in app.screen.query("Static"))
+        shown = " ".join(static_text(s) for s in app.screen.query(Static))
         assert "pages>20" in shown and "pages>20" in FILTER_HELP
         await pilot.press("escape")
         assert not app.screen.is_modal
@@ -147,5 +148,5 @@ async def test_network_loss_keeps_data_and_says_so(sim: Simulator, clock: FakeCl
             await pilot.pause(0.02)
             if app.load_error:
                 break
-        assert "Could not reach http://down.test" in str(app.query_one("#status-line").render())
+        assert "Could not reach http://down.test" in static_text(app.status_line)
         assert app.is_running

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import random
 
-from rich.console import Console
-
 from reducto_tui.api.models import BoundingBox, JobDetail, ParseBlock
 from reducto_tui.demo import payloads
 from reducto_tui.render import format as fmt
@@ -13,12 +11,7 @@ from reducto_tui.render.parse import block_body, page_drawing, table_rows
 from reducto_tui.render.split import page_list
 from reducto_tui.render.summary import summary
 from reducto_tui.render.text import clean, safe_text
-
-
-def plain(renderable: object, width: int = 100) -> str:
-    console = Console(width=width, record=True, color_system=None, file=open("/dev/null", "w"))  # noqa: SIM115
-    console.print(renderable)
-    return console.export_text()
+from tests.plain import plain
 
 
 def test_control_characters_are_stripped_and_markup_stays_literal() -> None:

@@ -11,11 +11,14 @@ from reducto_tui.ui.widgets.detail import DetailPane
 
 
 class DetailScreen(Screen[None]):
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+    BINDINGS = [Binding("escape", "close", "Back")]
 
     def __init__(self, pane: DetailPane) -> None:
         super().__init__()
         self.pane = pane
+
+    def action_close(self) -> None:
+        self.dismiss(None)
 
     def compose(self) -> ComposeResult:
         yield self.pane

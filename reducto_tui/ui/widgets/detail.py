@@ -15,7 +15,6 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Static, TabbedContent, TabPane, Tree
@@ -53,11 +52,6 @@ FOLLOW_TIMEOUT = 20.0
 
 
 class DetailPane(Vertical):
-    BINDINGS = [
-        Binding("u", "fetch_url", "Fetch URL result", show=False),
-        Binding("ctrl+f", "find", "Find in JSON", show=False),
-    ]
-
     DEFAULT_CSS = """
     DetailPane { border-left: tall $primary; padding: 0 1; }
     DetailPane #detail-title { height: auto; }

@@ -29,6 +29,9 @@ class JsonView(ScrollView, can_focus=True):
         self.lines = [clean(line, single_line=True) for line in lines]
         width = max((len(line) for line in self.lines[:5000]), default=0)
         self.virtual_size = Size(width + 1, len(self.lines))
+        self.match_line = None
+        if self.query_text:  # a search typed while the JSON was still being prepared
+            self.find(self.query_text)
         self.refresh()
 
     def find(self, query: str, forward: bool = True) -> int | None:
