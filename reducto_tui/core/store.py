@@ -156,7 +156,10 @@ class JobStore:
         return True
 
     def marked_rows(self) -> list[JobRow]:
-        return [self.by_id[j] for j in self.marks if j in self.by_id]
+        """Marked jobs in list order (a set's order would change from run to run)."""
+        if not self.marks:
+            return []
+        return [r for r in self.rows if r.job_id in self.marks]
 
     def hidden_marks(self) -> list[JobRow]:
         """Marked jobs the current filter hides: an action must still name them."""

@@ -28,12 +28,20 @@ BLOCK_STYLES = {
 }
 
 
+def preview(content: str | None, width: int) -> str:
+    """One line of a block's content: tags of HTML tables dropped, whitespace squeezed."""
+    text = clean(content or "", single_line=True)
+    if "<" in text:
+        text = html.unescape(_TAG.sub(" ", text))
+    return shorten(" ".join(text.split()), width)
+
+
 def chunk_label(index: int, chunk: ParseChunk) -> Text:
     pages = sorted({b.bbox.page for b in chunk.blocks if b.bbox.page is not None})
     where = f"p.{pages[0]}" if len(pages) == 1 else f"p.{pages[0]}–{pages[-1]}" if pages else ""
     label = Text(f"Chunk {index + 1} ", style="bold")
     label.append(f"{len(chunk.blocks)} blocks {where} ", style="dim")
-    label.append(shorten(clean(chunk.content, single_line=True), 80))
+    label.append(preview(chunk.content, 80))
     return label
 
 
@@ -45,7 +53,7 @@ def block_label(block: ParseBlock) -> Text:
     if block.confidence:
         conf_style = "green" if block.confidence == "high" else "yellow"
         label.append(f" {clean(block.confidence, True)}", style=conf_style)
-    label.append("  " + shorten(clean(block.content, single_line=True), 90))
+    label.append("  " + preview(block.content, 90))
     return label
 
 

@@ -27,6 +27,14 @@ def safe_text(value: object, style: str = "", single_line: bool = False) -> Text
     return Text(clean(value, single_line=single_line), style=style)
 
 
+def file_name(source: str) -> str:
+    """The last path segment of a URL or path ("reducto://ab12/q3.pdf" -> "q3.pdf")."""
+    if "://" not in source and not source.startswith("/"):
+        return source
+    tail = source.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0]
+    return tail or source
+
+
 def shorten(value: str, width: int) -> str:
     if width <= 0:
         return ""

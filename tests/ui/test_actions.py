@@ -66,10 +66,14 @@ async def test_bulk_cancel_reports_cancelled_skipped_and_failed(clock: FakeClock
         assert "Cancel 3 job(s)" in body and "Skipped, already finished: 2" in body
         assert "3 marked job(s) are hidden by the filter" in body
         await pilot.press("y")
-        await settle(pilot, lambda: not app.store.marks - {fresh[0], finished[0].job_id, finished[1].job_id})
+        await settle(
+            pilot, lambda: not app.store.marks - {fresh[0], finished[0].job_id, finished[1].job_id}
+        )
         await pilot.pause(0.1)
         messages = [n.message for n in app._notifications]
-        assert any("Cancelled 2, skipped 2 (already finished), failed 1 (" in m for m in messages), messages
+        assert any(
+            "Cancelled 2, skipped 2 (already finished), failed 1 (" in m for m in messages
+        ), messages
         assert fresh[0] in app.store.marks, "a failed cancel keeps its mark"
         assert app.store.by_id[fresh[0]].local is None
 
@@ -108,7 +112,9 @@ async def test_delete_needs_the_word_and_shows_deleted(clock: FakeClock) -> None
         assert sim.by_id[target.job_id].deleted_at is not None
 
 
-async def test_export_json_then_overwrite_prompt(sim: Simulator, clock: FakeClock, tmp_path: Path) -> None:
+async def test_export_json_then_overwrite_prompt(
+    sim: Simulator, clock: FakeClock, tmp_path: Path
+) -> None:
     app = make_app(sim, clock, export_dir=tmp_path)
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_loaded(pilot, app)
@@ -137,7 +143,9 @@ async def test_export_json_then_overwrite_prompt(sim: Simulator, clock: FakeCloc
         assert path.read_text() == "keep me"
 
 
-async def test_export_filtered_list_to_csv(sim: Simulator, clock: FakeClock, tmp_path: Path) -> None:
+async def test_export_filtered_list_to_csv(
+    sim: Simulator, clock: FakeClock, tmp_path: Path
+) -> None:
     app = make_app(sim, clock, export_dir=tmp_path)
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_loaded(pilot, app)
@@ -148,10 +156,14 @@ async def test_export_filtered_list_to_csv(sim: Simulator, clock: FakeClock, tmp
         csvs = []
         await settle(pilot, lambda: bool(csvs.extend(tmp_path.glob("*.csv")) or csvs))
         lines = csvs[0].read_text().splitlines()
-        assert len(lines) == len(app.store.view) + 1 and all(",Failed," in line for line in lines[1:])
+        assert len(lines) == len(app.store.view) + 1 and all(
+            ",Failed," in line for line in lines[1:]
+        )
 
 
-async def test_export_into_missing_directory_fails_cleanly(sim: Simulator, clock: FakeClock, tmp_path: Path) -> None:
+async def test_export_into_missing_directory_fails_cleanly(
+    sim: Simulator, clock: FakeClock, tmp_path: Path
+) -> None:
     app = make_app(sim, clock, export_dir=tmp_path / "does-not-exist")
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_loaded(pilot, app)

@@ -29,7 +29,11 @@ async def open_job(pilot, app, job_id: str) -> DetailPane:  # type: ignore[no-un
 
 def first(sim: Simulator, type_: str, status: str = "Completed", pred=lambda j: True) -> str:  # type: ignore[no-untyped-def]
     now = sim.clock()
-    return next(j.job_id for j in reversed(sim.jobs) if j.type == type_ and j.status(now) == status and pred(j))
+    return next(
+        j.job_id
+        for j in reversed(sim.jobs)
+        if j.type == type_ and j.status(now) == status and pred(j)
+    )
 
 
 def text_of(pane: DetailPane, selector: str) -> str:
@@ -46,7 +50,9 @@ def text_of(pane: DetailPane, selector: str) -> str:
         ("Pipeline", "Splits"),
     ],
 )
-async def test_result_kinds_render(sim: Simulator, clock: FakeClock, type_: str, words: str) -> None:
+async def test_result_kinds_render(
+    sim: Simulator, clock: FakeClock, type_: str, words: str
+) -> None:
     app = make_app(sim, clock, page_size=500)
     async with app.run_test(size=(180, 50)) as pilot:
         await wait_loaded(pilot, app)
@@ -57,11 +63,15 @@ async def test_result_kinds_render(sim: Simulator, clock: FakeClock, type_: str,
         assert words in text_of(pane, "#result-head")
 
 
-async def test_parse_tree_is_lazy_and_block_shows_its_page(sim: Simulator, clock: FakeClock) -> None:
+async def test_parse_tree_is_lazy_and_block_shows_its_page(
+    sim: Simulator, clock: FakeClock
+) -> None:
     app = make_app(sim, clock, page_size=500)
     async with app.run_test(size=(180, 50)) as pilot:
         await wait_loaded(pilot, app)
-        pane = await open_job(pilot, app, first(sim, "Parse", pred=lambda j: 8 <= j.num_pages < 120))
+        pane = await open_job(
+            pilot, app, first(sim, "Parse", pred=lambda j: 8 <= j.num_pages < 120)
+        )
         tree = pane.query_one(ResultTree)
         chunks = list(tree.root.children)
         assert chunks and all(not c.children for c in chunks), "blocks are built only on expand"
@@ -110,7 +120,9 @@ async def test_failed_job_summary_and_raw_json_search(sim: Simulator, clock: Fak
         assert view.match_line is not None and "reason" in view.lines[view.match_line]
 
 
-async def test_missing_job_shows_error_in_place_and_escape_returns(sim: Simulator, clock: FakeClock) -> None:
+async def test_missing_job_shows_error_in_place_and_escape_returns(
+    sim: Simulator, clock: FakeClock
+) -> None:
     app = make_app(sim, clock)
     async with app.run_test(size=(180, 50)) as pilot:
         await wait_loaded(pilot, app)

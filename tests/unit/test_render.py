@@ -87,3 +87,12 @@ def test_every_kind_renders_without_error() -> None:
     for view, payload, words in cases:
         result = JobDetail.model_validate({"status": "Completed", "result": payload}).result
         assert words in plain(view(result), width=140)  # type: ignore[arg-type]
+
+
+def test_file_names_for_the_table() -> None:
+    from reducto_tui.render.text import file_name
+
+    assert file_name("reducto://ab12/q3 report.pdf") == "q3 report.pdf"
+    assert file_name("https://h/in/a.pdf?sig=1") == "a.pdf"
+    assert file_name("[bold]x[/] y.pdf") == "[bold]x[/] y.pdf"
+    assert file_name("plain.pdf") == "plain.pdf"

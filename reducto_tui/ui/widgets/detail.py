@@ -56,7 +56,10 @@ class DetailPane(Vertical):
     DetailPane { border-left: tall $primary; padding: 0 1; }
     DetailPane #detail-title { height: auto; }
     DetailPane #result-head { height: auto; max-height: 50%; }
-    DetailPane #result-body-scroll { height: auto; max-height: 40%; border-top: solid $primary-darken-2; }
+    DetailPane #result-body-scroll {
+        height: 14; overflow-x: hidden; border-top: solid $primary-darken-2;
+    }
+    DetailPane #result-body { width: 100%; }
     DetailPane #raw-find { dock: top; }
     """
 
@@ -168,7 +171,7 @@ class DetailPane(Vertical):
             Text.assemble(
                 (f"{clean(detail.type or 'Job', True)} ", "bold"),
                 (clean(self.job_id, True), "bold cyan"),
-                ("   y copy id · e export · c cancel · esc back", "dim"),
+                ("  tab: into the pane · esc: back", "dim"),
             )
         )
         self.query_one("#summary", Static).update(summary(self.job_id, detail, time.time()))
@@ -187,6 +190,7 @@ class DetailPane(Vertical):
         tree.clear()
         self.query_one("#result-head", Static).update("")
         self.query_one("#result-body", Static).update("")
+        self.query_one("#result-body-scroll").display = False
         self.query_one("#raw", JsonView).set_lines([])
 
     def _render_result(self, result: Any) -> None:
@@ -218,6 +222,7 @@ class DetailPane(Vertical):
                 tree.add_value(tree.root, "result", value, expand=True)
             if isinstance(result, ExtractResponse):
                 body.update(citations_table(result))
+                self.query_one("#result-body-scroll").display = True
         elif isinstance(result, SplitResponse):
             head.update(split_view(result))
             tree.display = False
@@ -330,6 +335,7 @@ class DetailPane(Vertical):
     def _highlighted(self, event: Tree.NodeHighlighted[Node]) -> None:
         block = ResultTree.block_of(event.node)
         body = self.query_one("#result-body", Static)
+        self.query_one("#result-body-scroll").display = True
         if block is not None:
             body.update(block_body(block))
             page = self.query_one("#page-view", Static)

@@ -24,7 +24,7 @@ from reducto_tui.core.rows import JobRow
 from reducto_tui.core.store import JobView
 from reducto_tui.render import format as fmt
 from reducto_tui.render.status import GLYPHS, STYLES
-from reducto_tui.render.text import clean, shorten
+from reducto_tui.render.text import clean, file_name, shorten
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ COLUMNS = (
     Column("status", "Status", 14, "status"),
     Column("type", "Type", 9, "type", 3),
     Column("id", "Job ID", 10, "id"),
-    Column("source", "Source", 0, "source"),
+    Column("source", "Source (file)", 0, "source"),
     Column("created", "Created", 16, "created"),
     Column("pages", "Pages", 7, "pages", 2),
     Column("duration", "Duration", 11, "duration", 1),
@@ -287,7 +287,8 @@ class JobTable(ScrollView, can_focus=True):
         if key == "id":
             return row.job_id[:8], _DIM
         if key == "source":
-            return clean(row.source, True), _MARKED if marked else _BASE
+            # The file name is what people recognise; the full source is in the detail.
+            return clean(file_name(row.source), True), _MARKED if marked else _BASE
         if key == "created":
             return fmt.ago(row.created, now), _BASE
         if key == "pages":

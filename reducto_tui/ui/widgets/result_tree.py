@@ -31,7 +31,7 @@ class Node:
 
 
 class ResultTree(Tree[Node]):
-    DEFAULT_CSS = "ResultTree { height: 1fr; }"
+    DEFAULT_CSS = "ResultTree { height: 1fr; overflow-x: hidden; }"
 
     def __init__(self, label: str = "result", *, id: str | None = None) -> None:
         super().__init__(Text(label, style="bold"), data=Node("text", None, loaded=True), id=id)
