@@ -14,7 +14,7 @@ from reducto_tui.demo.simulator import Simulator
 
 #: 2026-03-01 12:00:00 UTC: every snapshot and fixed-clock test lives at this moment.
 FROZEN = 1772366400.0
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+DATA = Path(__file__).resolve().parent / "data"
 
 
 class FakeClock:

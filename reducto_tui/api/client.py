@@ -35,6 +35,7 @@ from reducto_tui.api.models import (
 DEFAULT_BASE_URL = "https://platform.reducto.ai"
 USER_AGENT = f"reducto-tui/{__version__}"
 MAX_PAGE_SIZE = 500
+LARGE_BODY = 256 * 1024
 #: Statuses worth retrying on idempotent calls; other 4xx mean "do not ask again".
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 
@@ -153,6 +154,9 @@ class ReductoClient:
         response = await self._request(
             "GET", f"/job/{_path(job_id)}", params=params, job_id=job_id, timeout=request_timeout
         )
+        if len(response.content) > LARGE_BODY:
+            # Validating megabytes of result takes long enough to stutter the UI.
+            return await asyncio.to_thread(_model, JobDetail, response)
         return _model(JobDetail, response)
 
     async def cancel_job(self, job_id: str) -> Any:
@@ -213,7 +217,7 @@ class ReductoClient:
         except httpx.TransportError as exc:
             raise NetworkError(f"Could not download the result ({type(exc).__name__}).") from exc
         try:
-            return json.loads(b"".join(chunks))
+            return await asyncio.to_thread(json.loads, b"".join(chunks))
         except ValueError as exc:
             raise BadResponseError("The downloaded result is not valid JSON.") from exc
 

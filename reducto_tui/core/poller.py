@@ -46,6 +46,7 @@ class Poller:
         exclude_configs: bool = True,
         clock: Callable[[], float] = time.monotonic,
         max_backoff: float = 120.0,
+        max_job_interval: float = 60.0,
         concurrency: int = 4,
         rng: random.Random | None = None,
     ) -> None:
@@ -69,6 +70,10 @@ class Poller:
         self.followed: set[str] = set()
         #: Jobs the API answered 404 for (past the 12-hour retention): never asked again.
         self.expired: set[str] = set()
+        #: Per job below the first page: (when to ask next, current gap). A job that did not
+        #: change is asked half as often next time, up to ``max_job_interval``.
+        self._job_schedule: dict[str, tuple[float, float]] = {}
+        self.max_job_interval = max_job_interval
 
     @property
     def state(self) -> PollState:
@@ -101,6 +106,8 @@ class Poller:
         return self.paused
 
     def active_below_first_page(self, first_page_ids: set[str]) -> list[str]:
+        """Jobs that can still change, are not on the first page, and are due a check."""
+        now = self.clock()
         return [
             r.job_id
             for r in self.store.rows
@@ -109,7 +116,13 @@ class Poller:
             and r.job_id not in self.followed
             and r.job_id not in self.expired
             and r.local != "deleted"
+            and self._job_schedule.get(r.job_id, (0.0, 0.0))[0] <= now
         ]
+
+    def _reschedule(self, job_id: str, changed: bool) -> None:
+        _, gap = self._job_schedule.get(job_id, (0.0, 0.0))
+        gap = self.interval if changed or not gap else min(self.max_job_interval, gap * 2)
+        self._job_schedule[job_id] = (self.clock() + gap, gap)
 
     async def poll_once(self) -> Changes:
         """One round. Raises nothing: errors are recorded and schedule the next try."""
@@ -148,7 +161,11 @@ class Poller:
                     return
                 finally:
                     self.stats.requests += 1
+                row = self.store.by_id.get(job_id)
+                before = row.status if row is not None else None
                 changes.extend(self.store.update_detail(job_id, detail))
+                # Only a new status resets the pace; progress ticking along does not.
+                self._reschedule(job_id, changed=detail.status != before)
 
         await asyncio.gather(*(one(j) for j in job_ids))
         return changes

@@ -172,7 +172,11 @@ class JobStore:
 
 
 class JobView:
-    """The store's rows as the table shows them: filtered, then sorted."""
+    """The store's rows as the table shows them: filtered, then sorted.
+
+    All rows are kept sorted once (``_sorted``); a filter is then one linear scan of that
+    list, so typing never re-sorts, and pages arriving in order are appended, not sorted.
+    """
 
     def __init__(self, store: JobStore) -> None:
         self.store = store
@@ -180,6 +184,7 @@ class JobView:
         self.sort_column = "created"
         self.descending = True
         self.rows: list[JobRow] = []
+        self._sorted: list[JobRow] | None = None
         self._ids: set[str] | None = None
 
     def __len__(self) -> int:
@@ -212,29 +217,49 @@ class JobView:
             raise ValueError(f"unknown sort column {column!r}")
         self.sort_column = column
         self.descending = descending
-        self._sort()
+        self._sorted = None
+        self.rebuild()
 
     def rebuild(self) -> None:
         # Age terms are relative to "now", so recompile to keep them true as time passes.
         if self.filter.text:
             self.filter = compile_filter(self.filter.text, self.store.clock())
-        self.rows = self.filter.apply(self.store.rows)
-        self._sort()
+        self.rows = self.filter.apply(self._all_sorted())
+        self._ids = None
 
     def apply(self, changes: Changes) -> None:
         if not changes:
             return
-        # A changed row may enter or leave the filter or move in the order: rebuild then.
-        if changes.changed and (not self.filter.empty or self.sort_column not in ("created", "id")):
-            self.rebuild()
-            return
-        if changes.added:
-            self.rows.extend(self.filter.apply(changes.added))
-            self._sort()
+        if changes.changed and self.sort_column not in ("created", "id"):
+            self._sorted = None  # a changed value may move a row
+        elif changes.added and self._sorted is not None:
+            self._insert(changes.added)
+        self.rebuild()
 
-    def _sort(self) -> None:
-        key = SORT_KEYS[self.sort_column]
-        # Python's sort is stable even with reverse=True, and rows arrive in the API's
-        # order, so ties keep it.
-        self.rows.sort(key=key, reverse=self.descending)
-        self._ids = None
+    def _key(self) -> Callable[[JobRow], Any]:
+        return SORT_KEYS[self.sort_column]
+
+    def _all_sorted(self) -> list[JobRow]:
+        if self._sorted is None:
+            # Python's sort is stable even with reverse=True, and the store keeps the API's
+            # order, so ties keep it.
+            self._sorted = sorted(self.store.rows, key=self._key(), reverse=self.descending)
+        return self._sorted
+
+    def _insert(self, added: list[JobRow]) -> None:
+        assert self._sorted is not None
+        key = self._key()
+        chunk = sorted(added, key=key, reverse=self.descending)
+        if not self._sorted:
+            self._sorted = chunk
+            return
+
+        def before(a: JobRow, b: JobRow) -> bool:  # may ``a`` come before ``b``?
+            return bool(key(a) >= key(b)) if self.descending else bool(key(a) <= key(b))
+
+        if before(self._sorted[-1], chunk[0]):  # the usual case: the next page, older jobs
+            self._sorted.extend(chunk)
+        elif before(chunk[-1], self._sorted[0]):  # a refresh: newer jobs on top
+            self._sorted[:0] = chunk
+        else:
+            self._sorted = None

@@ -21,6 +21,7 @@ from reducto_tui.api.errors import ReductoError
 from reducto_tui.api.status import StatusKind
 from reducto_tui.config import Settings
 from reducto_tui.core import actions
+from reducto_tui.core.memory import keep_loaded_jobs_out_of_gc
 from reducto_tui.core.poller import Poller
 from reducto_tui.core.rows import JobRow
 from reducto_tui.core.store import SORT_COLUMNS, Changes, JobStore
@@ -237,6 +238,7 @@ class ReductoApp(App[None]):
             self._apply(self.store.merge_first_page(page.jobs), keep)
         else:
             self._apply(self.store.add_page(page.jobs, page.next_cursor, page.skipped), keep)
+        keep_loaded_jobs_out_of_gc()
         self.last_updated = self.clock()
         if cursor is None:
             self.poller.next_due = self.poller.clock() + self.poller.interval

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 
 import pytest
 
@@ -28,14 +27,12 @@ from reducto_tui.api.models import (
 )
 from reducto_tui.api.status import StatusKind, can_cancel, is_finished, status_kind
 from reducto_tui.demo import payloads
-from tests.conftest import SEEDS
+from tests.conftest import DATA
 
 
 def seed_example() -> dict:
-    text = next(SEEDS.glob("001_*.txt")).read_text()
-    match = re.search(r"^\{\s*\"status\".*?^\}$", text, re.S | re.M)
-    assert match, "the seed's example response is missing"
-    return json.loads(match.group(0))
+    """The example response of ``GET /job/{job_id}`` from the SDK docs (seed 001), verbatim."""
+    return json.loads((DATA / "seed_001_job_example.json").read_text())
 
 
 def test_seed_example_response_round_trips() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import httpx
 
 from reducto_tui.api.client import ReductoClient
@@ -120,3 +122,23 @@ async def test_new_jobs_appear_and_statuses_move_with_the_clock() -> None:
     changes = await poller.poll_once()
     assert store.by_id[fresh.job_id].kind.value in ("completed", "failed", "cancelled")
     assert fresh.job_id in {r.job_id for r in changes.finished}
+
+
+async def test_a_job_that_does_not_change_is_asked_less_often() -> None:
+    sim, clock, transport, client, store = setup(jobs=300)
+    await load_all(client, store)
+    job = sim.by_id[store.rows[200].job_id]
+    job.created, job.queue_s, job.run_s = clock() - 1, 0.0, 10_000.0  # runs all along
+    row = store.rows[200]
+    row.status, row.kind = "InProgress", type(row.kind)("running")
+    poller = Poller(client, store, interval=5, page_size=20, clock=clock, max_job_interval=40)
+    asked_at = []
+    for second in range(240):
+        if poller.due():
+            transport.paths.clear()
+            await poller.poll_once()
+            if f"/job/{job.job_id}" in transport.paths:
+                asked_at.append(second)
+        clock.advance(1)
+    gaps = [b - a for a, b in itertools.pairwise(asked_at)]
+    assert gaps[:4] == [5, 10, 20, 40] and set(gaps[4:]) == {40}
