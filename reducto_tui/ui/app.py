@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import partial
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
@@ -647,6 +650,17 @@ class ReductoApp(App[None]):
         self.notify(f"Wrote {written}")
 
     # ------------------------------------------------------------------ help
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The command palette lists every action of the app, with its key."""
+        yield from super().get_system_commands(screen)
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and binding.action not in ("quit",):
+                yield SystemCommand(
+                    f"{binding.description} ({binding.key_display or binding.key})",
+                    f"Runs '{binding.action}'",
+                    partial(self.call_later, self.run_action, binding.action),
+                )
 
     def action_help(self) -> None:
         rows = [

@@ -150,3 +150,32 @@ async def test_network_loss_keeps_data_and_says_so(sim: Simulator, clock: FakeCl
                 break
         assert "Could not reach http://down.test" in static_text(app.status_line)
         assert app.is_running
+
+
+async def test_keys_are_rebindable_from_the_config(clock: FakeClock) -> None:
+    from reducto_tui.ui.screens.confirm import ConfirmScreen
+
+    sim = Simulator(jobs=20, seed=2, clock=clock, arrival_interval=0)
+    sim.create("Parse", {"input": "https://x/new.pdf"})
+    app = make_app(sim, clock, keys={"cancel": "x"})
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+
+
+async def test_command_palette_lists_the_actions(sim: Simulator, clock: FakeClock) -> None:
+    app = make_app(sim, clock)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Cancel (c)" in titles and "Load all (a)" in titles and "Export (e)" in titles
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"load all", "enter")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if not app.store.next_cursor and not app.loading_all:
+                break
+        assert len(app.store.rows) == len(sim.jobs)
