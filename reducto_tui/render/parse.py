@@ -93,23 +93,39 @@ def block_body(block: ParseBlock) -> RenderableType:
     return text
 
 
-def page_drawing(bbox: BoundingBox, width: int = 34, height: int = 22) -> Text:
-    """A page outline with the box drawn in place (coordinates are 0..1 of the page)."""
-    width = max(8, width)
-    height = max(6, height)
-    inner_w, inner_h = width - 2, height - 2
+def _cells(bbox: BoundingBox, inner_w: int, inner_h: int) -> tuple[int, int, int, int]:
     x0 = int(max(0.0, min(1.0, bbox.left)) * inner_w)
     y0 = int(max(0.0, min(1.0, bbox.top)) * inner_h)
     x1 = max(x0 + 1, int(max(0.0, min(1.0, bbox.left + bbox.width)) * inner_w))
     y1 = max(y0 + 1, int(max(0.0, min(1.0, bbox.top + bbox.height)) * inner_h))
+    return x0, y0, x1, y1
+
+
+def page_drawing(
+    bbox: BoundingBox,
+    width: int = 34,
+    height: int = 22,
+    others: list[BoundingBox] | None = None,
+) -> Text:
+    """A page outline with the box drawn in place (coordinates are 0..1 of the page);
+    ``others`` (the page's other blocks) are drawn faintly for context."""
+    width = max(8, width)
+    height = max(6, height)
+    inner_w, inner_h = width - 2, height - 2
+    x0, y0, x1, y1 = _cells(bbox, inner_w, inner_h)
+    faint = [_cells(b, inner_w, inner_h) for b in others or [] if b.page == bbox.page]
     out = Text()
     title = f" page {bbox.page if bbox.page is not None else '?'} "
     out.append("┌" + title.center(inner_w, "─")[:inner_w] + "┐\n", style="dim")
     for y in range(inner_h):
         out.append("│", style="dim")
         for x in range(inner_w):
-            inside = x0 <= x < x1 and y0 <= y < y1
-            out.append("█" if inside else "·", style="bold yellow" if inside else "grey30")
+            if x0 <= x < x1 and y0 <= y < y1:
+                out.append("█", style="bold yellow")
+            elif any(a <= x < c and b <= y < d for a, b, c, d in faint):
+                out.append("░", style="grey50")
+            else:
+                out.append("·", style="grey30")
         out.append("│\n", style="dim")
     out.append("└" + "─" * inner_w + "┘", style="dim")
     return out

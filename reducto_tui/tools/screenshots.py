@@ -31,7 +31,9 @@ def demo_app(jobs: int = 300, seed: int = 7) -> ReductoApp:
     client = ReductoClient(
         "demo-key", "http://127.0.0.1:8000", transport=httpx.ASGITransport(app=create_app(sim))
     )
-    settings = Settings(base_url="http://127.0.0.1:8000", page_size=100)
+    settings = Settings(
+        base_url="http://127.0.0.1:8000", page_size=100, export_dir=Path("~/reducto-exports")
+    )
     return ReductoApp(settings, demo=True, client=client, clock=clock, auto_refresh=False)
 
 

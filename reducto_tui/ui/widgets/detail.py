@@ -55,7 +55,8 @@ class DetailPane(Vertical):
     DEFAULT_CSS = """
     DetailPane { border-left: tall $primary; padding: 0 1; }
     DetailPane #detail-title { height: auto; }
-    DetailPane #result-head { height: auto; max-height: 50%; }
+    DetailPane #result-head-scroll { height: auto; max-height: 50%; }
+    DetailPane.-head-only #result-head-scroll { height: 1fr; max-height: 100%; }
     DetailPane #result-body-scroll {
         height: 14; overflow-x: hidden; border-top: solid $primary-darken-2;
     }
@@ -87,7 +88,8 @@ class DetailPane(Vertical):
             with TabPane("Summary", id="tab-summary"), VerticalScroll():
                 yield Static(id="summary")
             with TabPane("Result", id="tab-result"):
-                yield Static(id="result-head")
+                with VerticalScroll(id="result-head-scroll"):
+                    yield Static(id="result-head")
                 yield ResultTree(id="result-tree")
                 with VerticalScroll(id="result-body-scroll"):
                     yield Static(id="result-body")
@@ -199,6 +201,7 @@ class DetailPane(Vertical):
         head = self.query_one("#result-head", Static)
         body = self.query_one("#result-body", Static)
         tree.display = True
+        self.remove_class("-head-only")
         if result is None:
             status = self.detail.status if self.detail else None
             head.update(
@@ -209,7 +212,7 @@ class DetailPane(Vertical):
                     style="dim",
                 )
             )
-            tree.display = False
+            self._head_only(tree)
             return
         if isinstance(result, ParseResponse):
             self._render_parse(result, tree, head)
@@ -225,18 +228,18 @@ class DetailPane(Vertical):
                 self.query_one("#result-body-scroll").display = True
         elif isinstance(result, SplitResponse):
             head.update(split_view(result))
-            tree.display = False
+            self._head_only(tree)
             if isinstance(result.result, UrlResult):
                 self._fetch_url(result.result, "split")
         elif isinstance(result, ClassifyResponse):
             head.update(classify_view(result))
-            tree.display = False
+            self._head_only(tree)
         elif isinstance(result, ChartResponse):
             head.update(chart_view(result))
-            tree.display = False
+            self._head_only(tree)
         elif isinstance(result, EditResponse):
             head.update(edit_view(result))
-            tree.display = False
+            self._head_only(tree)
         elif isinstance(result, PipelineResponse):
             self._render_pipeline(result, tree, head)
         elif isinstance(result, UnknownResult):
@@ -246,6 +249,11 @@ class DetailPane(Vertical):
                 )
             )
             tree.add_value(tree.root, "result", result.raw, expand=True)
+
+    def _head_only(self, tree: ResultTree) -> None:
+        """Kinds drawn as one renderable get the whole pane (scrollable), not a tree."""
+        tree.display = False
+        self.add_class("-head-only")
 
     def _render_parse(self, result: ParseResponse, tree: ResultTree, head: Static) -> None:
         body = result.result
@@ -335,16 +343,21 @@ class DetailPane(Vertical):
     def _highlighted(self, event: Tree.NodeHighlighted[Node]) -> None:
         block = ResultTree.block_of(event.node)
         body = self.query_one("#result-body", Static)
-        self.query_one("#result-body-scroll").display = True
+        kind = event.node.data.kind if event.node.data is not None else None
+        if kind in ("block", "chunk"):
+            self.query_one("#result-body-scroll").display = True
         if block is not None:
             body.update(block_body(block))
             page = self.query_one("#page-view", Static)
-            page.update(
-                Group(
-                    Text(f"{clean(block.type or '?', True)} block", style="bold"),
-                    page_drawing(block.bbox),
-                )
+            parent = event.node.parent
+            siblings = (
+                [b.bbox for b in parent.data.value.blocks if b is not block]
+                if parent is not None and parent.data is not None and parent.data.kind == "chunk"
+                else []
             )
+            title = Text(f"{clean(block.type or '?', True)} block", style="bold")
+            title.append("   ░ other blocks of its chunk on this page", style="dim")
+            page.update(Group(title, page_drawing(block.bbox, others=siblings), block_body(block)))
         elif event.node.data is not None and event.node.data.kind == "chunk":
             chunk = event.node.data.value
             body.update(safe_text(chunk.content))
