@@ -141,6 +141,18 @@ class ReductoApp(App[None]):
         if settings.keys:
             self.set_keymap(settings.keys)
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Toasts often quote the server (file names, reasons): never read them as markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:

@@ -23,6 +23,15 @@ async def settle(pilot, predicate, rounds: int = 100) -> None:  # type: ignore[n
             return
 
 
+async def export_with_defaults(pilot, app, key: str) -> None:  # type: ignore[no-untyped-def]
+    """Open the export dialog with ``key`` and accept its proposed format and path."""
+    await pilot.press(key)
+    await pilot.pause()
+    assert isinstance(app.screen, ExportScreen)
+    app.screen.query_one("#path", Input).focus()
+    await pilot.press("enter")
+
+
 def active_sim(clock: FakeClock) -> tuple[Simulator, list[str]]:
     sim = Simulator(jobs=30, seed=2, clock=clock, arrival_interval=0)
     fresh = [sim.create("Parse", {"input": f"https://x/{n}.pdf"}).job_id for n in range(3)]
@@ -132,10 +141,7 @@ async def test_export_json_then_overwrite_prompt(
         assert data["job_id"] == row.job_id and data["status"] == row.status
         assert "ui-SECRET-key" not in path.read_text()
         path.write_text("keep me")
-        await pilot.press("e")
-        await pilot.pause()
-        app.screen.query_one("#path", Input).focus()
-        await pilot.press("enter")
+        await export_with_defaults(pilot, app, "e")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")
@@ -149,10 +155,8 @@ async def test_export_filtered_list_to_csv(
     app = make_app(sim, clock, export_dir=tmp_path)
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_loaded(pilot, app)
-        await pilot.press("slash", *"status:failed", "enter", "ctrl+s")
-        await pilot.pause()
-        app.screen.query_one("#path", Input).focus()
-        await pilot.press("enter")
+        await pilot.press("slash", *"status:failed", "enter")
+        await export_with_defaults(pilot, app, "ctrl+s")
         csvs = []
         await settle(pilot, lambda: bool(csvs.extend(tmp_path.glob("*.csv")) or csvs))
         lines = csvs[0].read_text().splitlines()
@@ -167,10 +171,7 @@ async def test_export_into_missing_directory_fails_cleanly(
     app = make_app(sim, clock, export_dir=tmp_path / "does-not-exist")
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_loaded(pilot, app)
-        await pilot.press("e")
-        await pilot.pause()
-        app.screen.query_one("#path", Input).focus()
-        await pilot.press("enter")
+        await export_with_defaults(pilot, app, "e")
         await settle(pilot, lambda: any("Export failed" in n.message for n in app._notifications))
         assert any("nothing written" in n.message for n in app._notifications)
         assert list(tmp_path.iterdir()) == []

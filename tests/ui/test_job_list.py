@@ -179,3 +179,13 @@ async def test_command_palette_lists_the_actions(sim: Simulator, clock: FakeCloc
             if not app.store.next_cursor and not app.loading_all:
                 break
         assert len(app.store.rows) == len(sim.jobs)
+
+
+async def test_toasts_show_server_text_literally(sim: Simulator, clock: FakeClock) -> None:
+    app = make_app(sim, clock)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot, app)
+        app.notify("Job x ([bold red]evil[/] name) finished")
+        await pilot.pause()
+        note = list(app._notifications)[-1]
+        assert note.markup is False and "[bold red]evil[/]" in note.message
