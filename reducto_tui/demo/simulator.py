@@ -121,7 +121,8 @@ class Simulator:
         self.jobs: list[SimJob] = []
         self.by_id: dict[str, SimJob] = {}
         now = clock()
-        recent = min(jobs, max(15, jobs // 30))
+        # A realistic burst: a few dozen jobs in the last three minutes, whatever the total.
+        recent = min(jobs, max(15, min(60, jobs // 30)))
         ages = sorted(
             [self._rng.uniform(0, 180) for _ in range(recent)]
             + [self._rng.uniform(180, RETENTION_S - 3600) for _ in range(jobs - recent)],
