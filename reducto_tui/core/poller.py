@@ -135,7 +135,7 @@ class Poller:
             ids = {j.job_id for j in page.jobs}
             changes.extend(await self._refresh_jobs(self.active_below_first_page(ids)))
         except ReductoError as exc:
-            self._failed(exc)
+            self.record_failure(exc)
             return changes
         finally:
             self.running = False
@@ -170,7 +170,8 @@ class Poller:
         await asyncio.gather(*(one(j) for j in job_ids))
         return changes
 
-    def _failed(self, exc: ReductoError) -> None:
+    def record_failure(self, exc: ReductoError) -> None:
+        """Schedule the next try after a failed request (also used for the first page)."""
         self.failures += 1
         self.stats.failures += 1
         self.last_error = exc.message

@@ -176,8 +176,13 @@ class ReductoApp(App[None]):
     def _tick(self) -> None:
         if not self.screen_stack:  # shutting down
             return
-        if self.poller.due() and self.store.pages_loaded and not self.loading_all:
-            self.poll()
+        if self.poller.due() and not self.loading_all:
+            # Until a first page arrives (say the network was down at start), keep retrying
+            # it on the poller's backoff schedule.
+            if self.store.pages_loaded:
+                self.poll()
+            else:
+                self.load_first_page()
         if not self.screen.is_modal:
             self._update_chrome()
 
@@ -238,15 +243,20 @@ class ReductoApp(App[None]):
             await self._load_page(self.store.next_cursor)
 
     async def _load_page(self, cursor: str | None) -> bool:
+        if cursor is None:  # no automatic retry while this one is still on its way
+            self.poller.next_due = self.poller.clock() + max(self.poller.interval, 5.0)
         try:
             page = await self.client.list_jobs(
                 cursor, self.settings.page_size, self.settings.exclude_configs
             )
         except ReductoError as exc:
             self.load_error = exc.message
+            if not self.store.pages_loaded:
+                self.poller.record_failure(exc)
             self.notify(f"{exc.message} {exc.hint}".strip(), severity="error", timeout=8)
             self._update_chrome()
             return False
+        self.poller.failures = 0
         self.load_error = ""
         keep = self.table.current.job_id if self.table.current else None
         if cursor is None and self.store.pages_loaded:

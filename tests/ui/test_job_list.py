@@ -140,9 +140,7 @@ async def test_network_loss_keeps_data_and_says_so(sim: Simulator, clock: FakeCl
     client = ReductoClient(
         "k", "http://down.test", transport=httpx.MockTransport(refuse), sleep=no_sleep
     )
-    app = ReductoApp(
-        Settings(base_url="http://down.test"), client=client, clock=clock, auto_refresh=False
-    )
+    app = ReductoApp(Settings(base_url="http://down.test"), client=client, clock=clock)
     async with app.run_test(size=(120, 30)) as pilot:
         for _ in range(50):
             await pilot.pause(0.02)
@@ -150,6 +148,47 @@ async def test_network_loss_keeps_data_and_says_so(sim: Simulator, clock: FakeCl
                 break
         assert "Could not reach http://down.test" in static_text(app.status_line)
         assert app.is_running
+        assert app.poller.seconds_until_next() > 0, "the retry waits for its backoff"
+
+
+async def test_first_page_is_retried_when_the_network_comes_back(
+    sim: Simulator, clock: FakeClock
+) -> None:
+    import httpx
+
+    from reducto_tui.api.client import ReductoClient
+    from reducto_tui.config import Settings
+    from reducto_tui.demo.server import create_app
+    from reducto_tui.ui.app import ReductoApp
+
+    up = httpx.ASGITransport(app=create_app(sim))
+    state = {"down": True}
+
+    class Flaky(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            if state["down"]:
+                raise httpx.ConnectError("refused", request=request)
+            return await up.handle_async_request(request)
+
+    async def no_sleep(s: float) -> None:
+        return None
+
+    client = ReductoClient("k", "http://flaky.test", transport=Flaky(), sleep=no_sleep)
+    app = ReductoApp(
+        Settings(base_url="http://flaky.test", page_size=50), client=client, clock=clock
+    )
+    async with app.run_test(size=(120, 30)) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if app.load_error:
+                break
+        assert app.store.pages_loaded == 0
+        state["down"] = False
+        app.poller.refresh_now()  # as if the backoff had run out
+        app._tick()
+        await wait_loaded(pilot, app)
+        assert len(app.store.rows) == 50 and app.load_error == ""
+        assert app.store.next_cursor is not None
 
 
 async def test_keys_are_rebindable_from_the_config(clock: FakeClock) -> None:
