@@ -49,6 +49,13 @@ def citation_rows(citations: Any, path: str = "") -> list[tuple[str, dict[str, A
     return out
 
 
+def _box(bbox: dict[str, Any]) -> str:
+    try:
+        return ",".join(f"{float(bbox[k]):.2f}" for k in ("left", "top", "width", "height"))
+    except (KeyError, TypeError, ValueError):
+        return ""
+
+
 def citations_table(response: ExtractResponse) -> RenderableType:
     if isinstance(response.citations, UrlResult):
         return Text("Citations are stored behind a link; press 'u' to fetch them.")
@@ -58,6 +65,7 @@ def citations_table(response: ExtractResponse) -> RenderableType:
     table = Table(title="Citations", title_justify="left", expand=True)
     table.add_column("Field", ratio=2)
     table.add_column("Page", width=5, justify="right")
+    table.add_column("Box (l,t,w,h)", width=23)
     table.add_column("Conf", width=5)
     table.add_column("Content", ratio=3)
     for path, cite in rows[:500]:
@@ -66,6 +74,7 @@ def citations_table(response: ExtractResponse) -> RenderableType:
         table.add_row(
             safe_text(path, single_line=True),
             str(bbox.get("page", "?")),
+            _box(bbox),
             clean(str(cite.get("confidence", "")), True),
             safe_text(cite.get("content", ""), single_line=True),
         )

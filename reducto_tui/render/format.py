@@ -58,3 +58,13 @@ def sparkline(values: list[int]) -> str:
     if top <= 0:
         return SPARKS[0] * len(values)
     return "".join(SPARKS[min(7, round(v / top * 7))] for v in values)
+
+
+def progress_bar(fraction: float | None, width: int) -> str:
+    """``█████░░░  62%`` in ``width`` cells; empty when unknown or too narrow."""
+    if fraction is None or width < 6:
+        return ""
+    label = f"{fraction * 100:3.0f}%"
+    cells = width - len(label) - 1
+    full = round(fraction * cells)
+    return "█" * full + "░" * (cells - full) + " " + label

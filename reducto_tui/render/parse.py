@@ -101,6 +101,19 @@ def _cells(bbox: BoundingBox, inner_w: int, inner_h: int) -> tuple[int, int, int
     return x0, y0, x1, y1
 
 
+def chunk_body(chunk: ParseChunk) -> Text:
+    """The chunk's content, then its embedding text and enrichment where they differ."""
+    text = safe_text(chunk.content)
+    if chunk.embed and chunk.embed.strip() != (chunk.content or "").strip():
+        text.append("\n\nembed: ", style="bold")
+        text.append(clean(chunk.embed))
+    if chunk.enriched:
+        state = "" if chunk.enrichment_success else " (enrichment failed)"
+        text.append(f"\n\nenriched{state}: ", style="bold")
+        text.append(clean(chunk.enriched))
+    return text
+
+
 def page_drawing(
     bbox: BoundingBox,
     width: int = 34,

@@ -28,7 +28,7 @@ def summary(job_id: str, detail: JobDetail, now: float) -> RenderableType:
     grid.add_row("Type", safe_text(detail.type or "unknown"))
     grid.add_row("Status", status_badge(detail.status or "unknown", kind))
     if kind == StatusKind.RUNNING and detail.progress_fraction is not None:
-        grid.add_row("Progress", Text(f"{detail.progress_fraction * 100:.0f}%", style="cyan"))
+        grid.add_row("Progress", Text(fmt.progress_bar(detail.progress_fraction, 40), style="cyan"))
     created_text = "unknown" if ts is None else f"{fmt.absolute(ts)} ({fmt.ago(ts, now)})"
     if ts is None and detail.created_at:
         created_text = f"unknown (server sent {clean(detail.created_at, True)!r})"

@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from reducto_tui.api.client import ReductoClient
@@ -65,7 +65,7 @@ class ReductoApp(App[None]):
     TITLE = "reducto-tui"
     CSS_PATH = str(stylesheet())
     BINDINGS = [
-        Binding("slash", "filter", "Filter", id="filter"),
+        Binding("slash", "filter", "Filter", id="filter", key_display="/"),
         Binding("escape", "escape", "Clear/back", id="escape"),
         Binding("enter", "open", "Open", id="open"),
         Binding("space", "mark", "Mark", id="mark"),
@@ -94,7 +94,7 @@ class ReductoApp(App[None]):
         ),
         Binding("ctrl+f", "find", "Find in JSON", show=False, id="find"),
         Binding("u", "fetch_url", "Fetch URL result", show=False, id="fetch_url"),
-        Binding("question_mark", "help", "Help", id="help"),
+        Binding("question_mark", "help", "Help", id="help", key_display="?"),
         Binding("q", "quit", "Quit", id="quit"),
     ]
 
@@ -138,6 +138,10 @@ class ReductoApp(App[None]):
         )
         self.table = JobTable(self.store.view, self.store.marks, clock=clock, id="jobs")
         self.status_line = Static(id="status-line")
+        # The number of pages is unknown until the last one: an indeterminate bar.
+        self.load_bar = ProgressBar(
+            total=None, show_eta=False, show_percentage=False, id="load-bar"
+        )
         if settings.keys:
             self.set_keymap(settings.keys)
 
@@ -161,10 +165,12 @@ class ReductoApp(App[None]):
         with Horizontal(id="main"):
             yield self.table
         yield self.status_line
+        yield self.load_bar
         yield Footer()
 
     def on_mount(self) -> None:
         self.filter_box.display = False
+        self.load_bar.display = False
         self.table.focus()
         self.load_first_page()
         self.set_interval(1.0, self._tick)
@@ -272,6 +278,7 @@ class ReductoApp(App[None]):
     @work(exclusive=True, group="pages", exit_on_error=False)
     async def load_all(self) -> None:
         self.loading_all = True
+        self.load_bar.display = True
         try:
             while self.store.next_cursor and self.loading_all:
                 if not await self._load_page(self.store.next_cursor):
@@ -279,6 +286,7 @@ class ReductoApp(App[None]):
                 self._update_chrome()
         finally:
             self.loading_all = False
+            self.load_bar.display = False
             self._update_chrome()
 
     @work(exclusive=True, group="poll", exit_on_error=False)
@@ -686,12 +694,14 @@ class ReductoApp(App[None]):
 
     def action_help(self) -> None:
         rows = [
-            (b.key_display or b.key, b.description) for b in self.BINDINGS if isinstance(b, Binding)
+            (b.key_display or b.key, b.description, b.id or "")
+            for b in self.BINDINGS
+            if isinstance(b, Binding)
         ]
         rows += [
-            ("↑↓ j k", "Move"),
-            ("pgup pgdn", "Page"),
-            ("home end g G", "First / last"),
+            ("↑↓ j k", "Move", ""),
+            ("pgup pgdn", "Page", ""),
+            ("home end g G", "First / last", ""),
         ]
         self.push_screen(HelpScreen(rows))
 

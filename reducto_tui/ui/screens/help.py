@@ -30,7 +30,7 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen > VerticalScroll { width: 90; height: 90%; border: thick $primary; background: $surface; padding: 0 1; }
     """
 
-    def __init__(self, bindings: list[tuple[str, str]]) -> None:
+    def __init__(self, bindings: list[tuple[str, str, str]]) -> None:
         super().__init__()
         self.rows = bindings
 
@@ -38,8 +38,9 @@ class HelpScreen(ModalScreen[None]):
         table = Table(title="Keys", expand=True, show_edge=False)
         table.add_column("Key", style="bold cyan", width=16)
         table.add_column("Action")
-        for key, description in self.rows:
-            table.add_row(key, description)
+        table.add_column("Config id ([keys] in config.toml)", style="dim")
+        for key, description, binding_id in self.rows:
+            table.add_row(key, description, binding_id)
         with VerticalScroll():
             yield Static(table)
             yield Static(Text(FILTER_HELP))

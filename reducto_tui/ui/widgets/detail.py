@@ -41,7 +41,7 @@ from reducto_tui.render.chart import chart_view
 from reducto_tui.render.classify import classify_view
 from reducto_tui.render.edit import edit_view
 from reducto_tui.render.extract import citations_table, extract_header
-from reducto_tui.render.parse import block_body, page_drawing
+from reducto_tui.render.parse import block_body, chunk_body, page_drawing
 from reducto_tui.render.split import split_view
 from reducto_tui.render.summary import summary
 from reducto_tui.render.text import clean, safe_text
@@ -359,8 +359,7 @@ class DetailPane(Vertical):
             title.append("   ░ other blocks of its chunk on this page", style="dim")
             page.update(Group(title, page_drawing(block.bbox, others=siblings), block_body(block)))
         elif event.node.data is not None and event.node.data.kind == "chunk":
-            chunk = event.node.data.value
-            body.update(safe_text(chunk.content))
+            body.update(chunk_body(event.node.data.value))
 
     # ------------------------------------------------------------------ raw JSON
 

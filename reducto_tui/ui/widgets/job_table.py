@@ -63,15 +63,6 @@ _STATUS = {kind: Style.parse(style) for kind, style in STYLES.items()}
 _LOCAL = Style(italic=True, color="yellow")
 
 
-def progress_bar(fraction: float | None, width: int) -> str:
-    if fraction is None or width < 6:
-        return ""
-    label = f"{fraction * 100:3.0f}%"
-    cells = width - len(label) - 1
-    full = round(fraction * cells)
-    return "█" * full + "░" * (cells - full) + " " + label
-
-
 class JobTable(ScrollView, can_focus=True):
     """Rows come from a :class:`JobView`; call :meth:`refresh_rows` after it changes."""
 
@@ -296,5 +287,5 @@ class JobTable(ScrollView, can_focus=True):
         if key == "duration":
             return fmt.duration(row.duration), _BASE
         if key == "progress":
-            return progress_bar(row.progress, width), _BAR_DONE
+            return fmt.progress_bar(row.progress, width), _BAR_DONE
         return "", _BASE
