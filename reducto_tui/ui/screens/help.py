@@ -38,7 +38,7 @@ class HelpScreen(ModalScreen[None]):
         table = Table(title="Keys", expand=True, show_edge=False)
         table.add_column("Key", style="bold cyan", width=16)
         table.add_column("Action")
-        table.add_column("Config id ([keys] in config.toml)", style="dim")
+        table.add_column("Config id (the keys table of config.toml)", style="dim")
         for key, description, binding_id in self.rows:
             table.add_row(key, description, binding_id)
         with VerticalScroll():
