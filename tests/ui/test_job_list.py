@@ -227,3 +227,30 @@ async def test_toasts_show_server_text_literally(sim: Simulator, clock: FakeCloc
         await pilot.pause()
         note = list(app._notifications)[-1]
         assert note.markup is False and "[bold red]evil[/]" in note.message
+
+
+async def test_new_jobs_on_top_keep_cursor_marks_and_screen_position(
+    sim: Simulator, clock: FakeClock
+) -> None:
+    app = make_app(sim, clock)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot, app)
+        table = app.table
+        table.set_cursor(25)
+        await pilot.press("space")  # marks row 25, cursor moves to 26
+        await pilot.pause()
+        job = table.current
+        assert job is not None
+        on_screen = table.cursor - int(table.scroll_offset.y)
+        for n in range(3):
+            sim.create("Parse", {"input": f"https://x/new-{n}.pdf"})
+        app.poller.refresh_now()
+        app.poll()
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if len(app.store.rows) == 53:
+                break
+        assert len(app.store.rows) == 53
+        assert table.current is job and table.cursor == 29
+        assert table.cursor - int(table.scroll_offset.y) == on_screen
+        assert len(app.store.marks) == 1

@@ -124,12 +124,18 @@ class JobTable(ScrollView, can_focus=True):
 
     def refresh_rows(self, keep_job: str | None = None) -> None:
         """The view changed: resize, keep the cursor on ``keep_job`` if given, repaint."""
+        shift = 0
         if keep_job is not None:
             index = self.view.index_of(keep_job)
             if index is not None:
+                shift = index - self.cursor
                 self.set_cursor(index, scroll=False)
         self._clamp()
         self.virtual_size = Size(self._total_width(), len(self.view.rows) + 1)
+        if shift:
+            # Rows arrived above (a refresh): scroll with them so the cursor's row stays put
+            # on screen instead of the list jumping under the user's eyes.
+            self.scroll_to(y=self.scroll_offset.y + shift, animate=False, immediate=True)
         self.refresh()
 
     def refresh_job(self, job_id: str) -> None:
