@@ -12,7 +12,6 @@ import asyncio
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import StrEnum
 
 from reducto_tui.api.client import ReductoClient
@@ -26,13 +25,6 @@ class PollState(StrEnum):
     PAUSED = "paused"
     RECONNECTING = "reconnecting"
     OFF = "off"
-
-
-@dataclass
-class PollStats:
-    requests: int = 0
-    rounds: int = 0
-    failures: int = 0
 
 
 class Poller:
@@ -65,7 +57,6 @@ class Poller:
         self.last_success: float | None = None
         self.next_due: float = clock()
         self.running = False
-        self.stats = PollStats()
         #: Jobs followed elsewhere (the open detail's long-poll): skip them here.
         self.followed: set[str] = set()
         #: Jobs the API answered 404 for (past the 12-hour retention): never asked again.
@@ -130,7 +121,6 @@ class Poller:
         changes = Changes()
         try:
             page = await self.client.list_jobs(None, self.page_size, self.exclude_configs)
-            self.stats.requests += 1
             changes.extend(self.store.merge_first_page(page.jobs))
             ids = {j.job_id for j in page.jobs}
             changes.extend(await self._refresh_jobs(self.active_below_first_page(ids)))
@@ -142,7 +132,6 @@ class Poller:
         self.failures = 0
         self.last_error = ""
         self.last_success = self.clock()
-        self.stats.rounds += 1
         self.next_due = self.clock() + self.interval
         return changes
 
@@ -159,8 +148,6 @@ class Poller:
                     self.store.set_local(job_id, "expired")
                     self.expired.add(job_id)
                     return
-                finally:
-                    self.stats.requests += 1
                 row = self.store.by_id.get(job_id)
                 before = row.status if row is not None else None
                 changes.extend(self.store.update_detail(job_id, detail))
@@ -173,7 +160,6 @@ class Poller:
     def record_failure(self, exc: ReductoError) -> None:
         """Schedule the next try after a failed request (also used for the first page)."""
         self.failures += 1
-        self.stats.failures += 1
         self.last_error = exc.message
         if isinstance(exc, RateLimitError) and exc.retry_after is not None:
             delay = exc.retry_after

@@ -142,3 +142,18 @@ async def test_a_job_that_does_not_change_is_asked_less_often() -> None:
         clock.advance(1)
     gaps = [b - a for a, b in itertools.pairwise(asked_at)]
     assert gaps[:4] == [5, 10, 20, 40] and set(gaps[4:]) == {40}
+
+
+async def test_expired_jobs_are_marked_and_never_asked_again() -> None:
+    sim, clock, transport, client, store = setup(jobs=300)
+    await load_all(client, store)
+    row = store.rows[200]
+    row.status, row.kind = "InProgress", type(row.kind)("running")
+    sim.by_id.pop(row.job_id)  # past the 12-hour retention: the API answers 404
+    poller = Poller(client, store, interval=5, page_size=20, clock=clock)
+    await poller.poll_once()
+    assert row.local == "expired" and poller.state is PollState.LIVE
+    transport.paths.clear()
+    clock.advance(600)
+    await poller.poll_once()
+    assert transport.paths == ["/jobs"]
