@@ -403,6 +403,8 @@ class ReductoApp(App[None]):
     # ------------------------------------------------------------------ paging & refresh
 
     def action_next_page(self) -> None:
+        if self.loading_all:
+            return  # already loading every page; a second loader would cancel it
         if self.store.next_cursor:
             self.load_next_page()
         else:
