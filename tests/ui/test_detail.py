@@ -150,3 +150,16 @@ async def test_narrow_terminal_opens_detail_full_screen(sim: Simulator, clock: F
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, DetailScreen) and app.open_job is None
+
+
+async def test_extract_shows_the_record_and_its_citations(sim: Simulator, clock: FakeClock) -> None:
+    app = make_app(sim, clock, page_size=500)
+    async with app.run_test(size=(180, 50)) as pilot:
+        await wait_loaded(pilot, app)
+        pane = await open_job(pilot, app, first(sim, "Extract"))
+        tree = pane.query_one(ResultTree)
+        record = tree.root.children[0].children[0]
+        keys = [str(child.label).split(":")[0] for child in record.children]
+        assert {"invoice_number", "vendor", "line_items", "total"} <= set(keys)
+        citations = text_of(pane, "#result-body")
+        assert "Citations" in citations and "invoice_number" in citations

@@ -61,6 +61,12 @@ class ResultTree(Tree[Node]):
         if expand and json_tree.has_children(value):
             self._load(node)
             node.expand()
+            # A one-item list (extract's usual [record]) says nothing: open the record too.
+            if isinstance(value, list) and len(value) == 1 and node.children:
+                only = node.children[0]
+                if only.data is not None and not only.data.loaded:
+                    self._load(only)
+                    only.expand()
         return node
 
     def add_section(self, title: str) -> TreeNode[Node]:
