@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from reducto_tui.api.client import ReductoClient
 from reducto_tui.api.errors import AuthError, NotFoundError, RateLimitError, ReductoError
-from reducto_tui.api.status import FINISHED
+from reducto_tui.api.status import FINISHED, StatusKind
 from reducto_tui.core.store import Changes, JobStore
 
 
@@ -59,6 +59,8 @@ class Poller:
         self.running = False
         #: Jobs followed elsewhere (the open detail's long-poll): skip them here.
         self.followed: set[str] = set()
+        #: Job ids on screen now (set by the UI).
+        self.visible: set[str] = set()
         #: Jobs the API answered 404 for (past the 12-hour retention): never asked again.
         self.expired: set[str] = set()
         #: Per job below the first page: (when to ask next, current gap). A job that did not
@@ -96,14 +98,19 @@ class Poller:
             self.next_due = self.clock()
         return self.paused
 
-    def active_below_first_page(self, first_page_ids: set[str]) -> list[str]:
-        """Jobs that can still change, are not on the first page, and are due a check."""
+    def jobs_to_refresh(self, first_page_ids: set[str]) -> list[str]:
+        """Jobs that can still change and are due a check: those below the first page (the
+        list refresh does not cover them), and running ones on screen (the list carries no
+        progress, so their bars would never move)."""
         now = self.clock()
         return [
             r.job_id
             for r in self.store.rows
             if r.kind not in FINISHED
-            and r.job_id not in first_page_ids
+            and (
+                r.job_id not in first_page_ids
+                or (r.job_id in self.visible and r.kind is StatusKind.RUNNING)
+            )
             and r.job_id not in self.followed
             and r.job_id not in self.expired
             and r.local != "deleted"
@@ -123,7 +130,7 @@ class Poller:
             page = await self.client.list_jobs(None, self.page_size, self.exclude_configs)
             changes.extend(self.store.merge_first_page(page.jobs))
             ids = {j.job_id for j in page.jobs}
-            changes.extend(await self._refresh_jobs(self.active_below_first_page(ids)))
+            changes.extend(await self._refresh_jobs(self.jobs_to_refresh(ids)))
         except ReductoError as exc:
             self.record_failure(exc)
             return changes

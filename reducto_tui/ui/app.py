@@ -292,6 +292,7 @@ class ReductoApp(App[None]):
     @work(exclusive=True, group="poll", exit_on_error=False)
     async def poll(self) -> None:
         keep = self.table.current.job_id if self.table.current else None
+        self.poller.visible = self.table.visible_ids()
         changes = await self.poller.poll_once()
         if not self.poller.failures:
             self.last_updated = self.clock()

@@ -157,3 +157,20 @@ async def test_expired_jobs_are_marked_and_never_asked_again() -> None:
     clock.advance(600)
     await poller.poll_once()
     assert transport.paths == ["/jobs"]
+
+
+async def test_running_jobs_on_screen_get_their_progress() -> None:
+    sim, clock, transport, client, store = setup(jobs=30)
+    fresh = sim.create("Parse", {"input": "https://x/p.pdf"})
+    poller = Poller(client, store, interval=5, clock=clock)
+    await poller.poll_once()
+    clock.advance(fresh.queue_s + fresh.run_s / 2)
+    transport.paths.clear()
+    await poller.poll_once()  # running on the first page but not on screen: list only
+    assert transport.paths == ["/jobs"] and store.by_id[fresh.job_id].progress is None
+    poller.visible = {fresh.job_id}
+    clock.advance(5)
+    await poller.poll_once()
+    assert f"/job/{fresh.job_id}" in transport.paths
+    progress = store.by_id[fresh.job_id].progress
+    assert progress is not None and 0.4 < progress < 0.8

@@ -146,6 +146,10 @@ class JobTable(ScrollView, can_focus=True):
                 self.refresh(Region(0, n + 1, self.size.width, 1))
                 return
 
+    def visible_ids(self) -> set[str]:
+        top = int(self.scroll_offset.y)
+        return {r.job_id for r in self.view.rows[top : top + max(1, self.size.height - 1)]}
+
     def set_cursor(self, index: int, scroll: bool = True) -> None:
         """Move the cursor; ``scroll`` marks a user's move (scroll to it, maybe load more)."""
         self.cursor = max(0, min(index, len(self.view.rows) - 1))
