@@ -134,6 +134,7 @@ async def shoot(out: Path) -> list[Path]:
         app = demo_app()
         async with app.run_test(size=size) as pilot:
             await steps(pilot)
+            await pilot.pause(0.3)  # let late widgets (the footer) draw before the capture
             path = out / f"{name}.svg"
             path.write_text(app.export_screenshot(title=f"reducto-tui — {name}"), encoding="utf-8")
             written.append(path)

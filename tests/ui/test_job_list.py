@@ -254,3 +254,18 @@ async def test_new_jobs_on_top_keep_cursor_marks_and_screen_position(
         assert table.current is job and table.cursor == 29
         assert table.cursor - int(table.scroll_offset.y) == on_screen
         assert len(app.store.marks) == 1
+
+
+async def test_columns_fit_any_width_without_sideways_scrolling(
+    sim: Simulator, clock: FakeClock
+) -> None:
+    app = make_app(sim, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot, app)
+        for width in (80, 100, 121, 160, 200):
+            await pilot.resize_terminal(width, 24)
+            await pilot.pause()
+            table = app.table
+            assert table.virtual_size.width <= table.scrollable_content_region.width, width
+            titles = [c.title for c in table._columns]
+            assert "Status" in titles and "Source (file)" in titles

@@ -41,12 +41,12 @@ class Column:
 COLUMNS = (
     Column("mark", " ", 2, None),
     Column("status", "Status", 14, "status"),
-    Column("type", "Type", 9, "type", 3),
+    Column("type", "Type", 9, "type", 1),
     Column("id", "Job ID", 10, "id"),
     Column("source", "Source (file)", 0, "source"),
     Column("created", "Created", 16, "created"),
     Column("pages", "Pages", 7, "pages", 2),
-    Column("duration", "Duration", 11, "duration", 1),
+    Column("duration", "Duration", 11, "duration", 3),
     Column("progress", "Progress", 12, None, 4),
 )
 MIN_SOURCE = 14
@@ -219,15 +219,14 @@ class JobTable(ScrollView, can_focus=True):
     def _layout_columns(self, width: int) -> None:
         columns = list(COLUMNS)
         gutter = 2  # the stable vertical scrollbar
-        while True:
-            fixed = sum(c.width + 1 for c in columns if c.key != "source")
-            if width - gutter - fixed >= MIN_SOURCE or not any(c.drop for c in columns):
-                break
-            worst = max(columns, key=lambda c: c.drop)
-            columns.remove(worst)
+
+        def room_for_source() -> int:  # every other column and each one-cell separator
+            return width - gutter - sum(c.width + 1 for c in columns if c.key != "source") - 1
+
+        while room_for_source() < MIN_SOURCE and any(c.drop for c in columns):
+            columns.remove(max(columns, key=lambda c: c.drop))
         self._columns = columns
-        fixed = sum(c.width + 1 for c in columns if c.key != "source")
-        self._source_width = max(MIN_SOURCE, width - gutter - fixed - 1)
+        self._source_width = max(MIN_SOURCE, room_for_source())
 
     def _width(self, col: Column) -> int:
         return self._source_width if col.key == "source" else col.width
