@@ -25,8 +25,13 @@ def make_app(
 
 
 async def wait_loaded(pilot, app: ReductoApp, pages: int = 1) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(200):
-        if app.store.pages_loaded >= pages:
-            break
-        await pilot.pause(0.02)
+    await settle(pilot, lambda: app.store.pages_loaded >= pages, rounds=200)
     await pilot.pause()
+
+
+async def settle(pilot, predicate, rounds: int = 100, step: float = 0.02) -> None:  # type: ignore[no-untyped-def]
+    """Let the app run until ``predicate()`` holds, at most ``rounds`` pauses of ``step`` s."""
+    for _ in range(rounds):
+        await pilot.pause(step)
+        if predicate():
+            return

@@ -13,14 +13,7 @@ from reducto_tui.ui.screens.delete import DeleteScreen
 from reducto_tui.ui.screens.export import ExportScreen
 from tests.conftest import FakeClock
 from tests.plain import plain, static_text
-from tests.ui.conftest import make_app, wait_loaded
-
-
-async def settle(pilot, predicate, rounds: int = 100) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(rounds):
-        await pilot.pause(0.02)
-        if predicate():
-            return
+from tests.ui.conftest import make_app, settle, wait_loaded
 
 
 async def export_with_defaults(pilot, app, key: str) -> None:  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ from reducto_tui.ui.widgets.json_view import JsonView
 from reducto_tui.ui.widgets.result_tree import ResultTree
 from tests.conftest import FakeClock
 from tests.plain import static_text
-from tests.ui.conftest import make_app, wait_loaded
+from tests.ui.conftest import make_app, settle, wait_loaded
 
 
 async def open_job(pilot, app, job_id: str) -> DetailPane:  # type: ignore[no-untyped-def]
@@ -19,11 +19,9 @@ async def open_job(pilot, app, job_id: str) -> DetailPane:  # type: ignore[no-un
     assert index is not None, "job not in the loaded page"
     app.table.set_cursor(index)
     await pilot.press("enter")
-    for _ in range(200):
-        await pilot.pause(0.02)
-        pane = app.detail
-        if pane.detail is not None or pane.error is not None:
-            break
+    await settle(
+        pilot, lambda: app.detail.detail is not None or app.detail.error is not None, rounds=200
+    )
     return app.detail
 
 
@@ -93,10 +91,7 @@ async def test_url_result_is_fetched_then_rendered(sim: Simulator, clock: FakeCl
     async with app.run_test(size=(180, 50)) as pilot:
         await wait_loaded(pilot, app)
         pane = await open_job(pilot, app, first(sim, "Parse", pred=lambda j: j.num_pages >= 120))
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if "chunks" in text_of(pane, "#result-head"):
-                break
+        await settle(pilot, lambda: "chunks" in text_of(pane, "#result-head"), step=0.05)
         assert "chunks" in text_of(pane, "#result-head")
         assert len(pane.query_one(ResultTree).root.children) > 10
 
@@ -112,10 +107,7 @@ async def test_failed_job_summary_and_raw_json_search(sim: Simulator, clock: Fak
         assert pane.detail.error.name in summary
         await pilot.press("ctrl+f")
         await pilot.press(*"reason")
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if pane.query_one(JsonView).match_line is not None:
-                break
+        await settle(pilot, lambda: pane.query_one(JsonView).match_line is not None, rounds=50)
         view = pane.query_one(JsonView)
         assert view.match_line is not None and "reason" in view.lines[view.match_line]
 

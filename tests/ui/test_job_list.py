@@ -8,7 +8,7 @@ from reducto_tui.demo.simulator import HOSTILE_SOURCE, Simulator
 from reducto_tui.ui.widgets.job_table import JobTable
 from tests.conftest import FakeClock
 from tests.plain import static_text
-from tests.ui.conftest import make_app, wait_loaded
+from tests.ui.conftest import make_app, settle, wait_loaded
 
 
 def screen_text(app) -> str:  # type: ignore[no-untyped-def]
@@ -26,10 +26,7 @@ async def test_first_page_then_next_page_then_all(sim: Simulator, clock: FakeClo
         await wait_loaded(pilot, app, pages=2)
         assert len(app.store.rows) == 100
         await pilot.press("a")
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if not app.store.next_cursor and not app.loading_all:
-                break
+        await settle(pilot, lambda: not app.store.next_cursor and not app.loading_all)
         assert len(app.store.rows) == 300
         assert "all 300 loaded" in static_text(app.status_line)
         assert not app.load_bar.display
@@ -141,10 +138,7 @@ async def test_network_loss_keeps_data_and_says_so(sim: Simulator, clock: FakeCl
     )
     app = ReductoApp(Settings(base_url="http://down.test"), client=client, clock=clock)
     async with app.run_test(size=(120, 30)) as pilot:
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if app.load_error:
-                break
+        await settle(pilot, lambda: app.load_error, rounds=50)
         assert "Could not reach http://down.test" in static_text(app.status_line)
         assert app.is_running
         assert app.poller.seconds_until_next() > 0, "the retry waits for its backoff"
@@ -177,10 +171,7 @@ async def test_first_page_is_retried_when_the_network_comes_back(
         Settings(base_url="http://flaky.test", page_size=50), client=client, clock=clock
     )
     async with app.run_test(size=(120, 30)) as pilot:
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if app.load_error:
-                break
+        await settle(pilot, lambda: app.load_error, rounds=50)
         assert app.store.pages_loaded == 0
         state["down"] = False
         app.poller.refresh_now()  # as if the backoff had run out
@@ -212,10 +203,7 @@ async def test_command_palette_lists_the_actions(sim: Simulator, clock: FakeCloc
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"load all", "enter")
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if not app.store.next_cursor and not app.loading_all:
-                break
+        await settle(pilot, lambda: not app.store.next_cursor and not app.loading_all)
         assert len(app.store.rows) == len(sim.jobs)
 
 
@@ -246,10 +234,7 @@ async def test_new_jobs_on_top_keep_cursor_marks_and_screen_position(
             sim.create("Parse", {"input": f"https://x/new-{n}.pdf"})
         app.poller.refresh_now()
         app.poll()
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if len(app.store.rows) == 53:
-                break
+        await settle(pilot, lambda: len(app.store.rows) == 53)
         assert len(app.store.rows) == 53
         assert table.current is job and table.cursor == 29
         assert table.cursor - int(table.scroll_offset.y) == on_screen
