@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reducto_tui.api.models import JobDetail, SingleJob
-from reducto_tui.api.status import StatusKind
+from reducto_tui.api.status import FINISHED, StatusKind
 from reducto_tui.core.filters import Filter, compile_filter
 from reducto_tui.core.rows import JobRow, merge_row, row_from_job
 
@@ -124,7 +124,7 @@ class JobStore:
             if before != row.kind:
                 self.counts[before] -= 1
                 self.counts[row.kind] += 1
-                if row.kind in (StatusKind.COMPLETED, StatusKind.FAILED, StatusKind.CANCELLED):
+                if row.kind in FINISHED:
                     changes.finished.append(row)
                     self._count_completion(row, now=True)
 
