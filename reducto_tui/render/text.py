@@ -1,26 +1,59 @@
 """Make server-sent text safe to show: no terminal control characters, no markup.
 
-Everything from the server goes through :func:`clean` and into ``rich.text.Text`` objects
-(which never interpret markup), so a file named ``[bold red]x[/]`` shows its brackets and a
-name containing ``ESC [2J`` cannot clear the screen.
+:func:`clean` is the one function every piece of server text passes through on its way to a
+screen (widgets, toasts, dialogs, titles, CLI messages). Control characters are not dropped
+but turned into visible escapes (``\\x1b``, ``\\u202e``), so a hostile job id can neither
+rename the window, write the clipboard nor clear the screen, and the user still sees that
+something odd was sent. The result goes into ``rich.text.Text`` objects (which never
+interpret markup) or through :func:`escape_markup` where a string must be markup.
 """
 
 from __future__ import annotations
 
 import re
 
+from rich.markup import escape
 from rich.text import Text
 
-# C0 controls except tab/newline, DEL, and C1 controls (0x80-0x9f, e.g. the 8-bit CSI).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# C0 controls (tab and newline are handled by the caller's choice), DEL, C1 controls
+# (0x80-0x9f, e.g. the 8-bit CSI), and the bidi overrides and isolates that reorder text.
+_UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[{_UNSAFE}]")
+_CONTROL_LINE = re.compile(f"[{_UNSAFE}\t\n]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code in (0x09, 0x0A):
+        return " "  # line breaks in a one-line cell are ordinary text, not an attack
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def clean(value: object, single_line: bool = False) -> str:
-    text = value if isinstance(value, str) else ("" if value is None else str(value))
-    if single_line:
-        return _CONTROL_LINE.sub(" ", text) if _CONTROL_LINE.search(text) else text
-    return _CONTROL.sub("", text) if _CONTROL.search(text) else text
+    """``value`` as text that is safe to put on a terminal.
+
+    ``single_line`` also turns newlines and tabs into spaces, for table cells, titles and
+    toasts. A Windows line end (CR LF) is a line end; any other CR is escaped, since it can
+    overwrite what was printed before it. Never raises: any object becomes text.
+    """
+    if isinstance(value, str):
+        text = value
+    elif value is None:
+        text = ""
+    else:
+        try:
+            text = str(value)
+        except Exception:  # a hostile __str__ must not take the screen down
+            text = "unknown"
+    if "\r\n" in text:
+        text = text.replace("\r\n", "\n")
+    pattern = _CONTROL_LINE if single_line else _CONTROL
+    return pattern.sub(_visible, text) if pattern.search(text) else text
+
+
+def escape_markup(value: object, single_line: bool = True) -> str:
+    """:func:`clean`, then escaped for places that read Rich markup."""
+    return escape(clean(value, single_line))
 
 
 def safe_text(value: object, style: str = "", single_line: bool = False) -> Text:

@@ -14,10 +14,12 @@ from reducto_tui.render.text import clean, safe_text
 from tests.plain import plain
 
 
-def test_control_characters_are_stripped_and_markup_stays_literal() -> None:
-    hostile = "[bold red]x[/] \x1b[2J\x07\x9bname\r\n"
-    assert clean(hostile) == "[bold red]x[/] [2Jname\n"
-    assert clean(hostile, single_line=True) == "[bold red]x[/]  [2J  name  "
+def test_control_characters_become_visible_escapes_and_markup_stays_literal() -> None:
+    hostile = "[bold red]x[/] \x1b[2J\x07\x9bname\u202e\rover\r\nnext\tcol"
+    assert clean(hostile) == ("[bold red]x[/] \\x1b[2J\\x07\\x9bname\\u202e\\x0dover\nnext\tcol")
+    assert clean(hostile, single_line=True) == (
+        "[bold red]x[/] \\x1b[2J\\x07\\x9bname\\u202e\\x0dover next col"
+    )
     assert safe_text(hostile).plain.startswith("[bold red]x[/]")
     failed = JobDetail.model_validate(
         {
