@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from typing import Any
 
 from reducto_tui.api.models import JobDetail, SingleJob, source_label
 from reducto_tui.api.status import StatusKind, status_kind
@@ -34,6 +35,8 @@ class JobRow:
     haystack: str = ""
     #: Arrival order from the API (newest first); the tie-breaker of every sort.
     order: int = 0
+    #: This row's key for the view's current sort column (kept by ``JobView``).
+    key: Any = None
 
     def reindex(self) -> None:
         self.haystack = "\x00".join(

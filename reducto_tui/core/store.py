@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -15,15 +16,28 @@ from reducto_tui.core.rows import JobRow, merge_row, row_from_job
 
 _KIND_ORDER = {kind: n for n, kind in enumerate(StatusKind)}
 _LOW = float("-inf")
+#: One shared key tuple per (state, status) pair: 100k rows sorted by status hold ~6 tuples.
+_STATUS_KEYS: dict[tuple[int, str], tuple[int, str]] = {}
+
+
+def _status_key(row: JobRow) -> tuple[int, str]:
+    key = (_KIND_ORDER[row.kind], row.status)
+    return _STATUS_KEYS.setdefault(key, key)
+
+
+def _number(value: float | None, missing: float) -> float:
+    # NaN compares false both ways and would break the binary searches: treat it as missing.
+    return value if value is not None and value == value else missing
+
 
 SORT_KEYS: dict[str, Callable[[JobRow], Any]] = {
-    "created": lambda r: r.created if r.created is not None else _LOW,
-    "status": lambda r: (_KIND_ORDER[r.kind], r.status),
+    "created": lambda r: _number(r.created, _LOW),
+    "status": _status_key,
     "type": lambda r: r.type,
     "id": lambda r: r.job_id,
     "source": lambda r: r.source.lower(),
     "pages": lambda r: r.num_pages if r.num_pages is not None else (r.total_pages or -1),
-    "duration": lambda r: r.duration if r.duration is not None else -1.0,
+    "duration": lambda r: _number(r.duration, -1.0),
 }
 SORT_COLUMNS = tuple(SORT_KEYS)
 
@@ -157,14 +171,13 @@ class JobStore:
 
     def marked_rows(self) -> list[JobRow]:
         """Marked jobs in list order (a set's order would change from run to run)."""
-        if not self.marks:
-            return []
-        return [r for r in self.rows if r.job_id in self.marks]
+        # From the marks, not a scan of every row: the status line asks on every update.
+        rows = (self.by_id.get(job_id) for job_id in self.marks)
+        return sorted((r for r in rows if r is not None), key=lambda r: r.order)
 
     def hidden_marks(self) -> list[JobRow]:
         """Marked jobs the current filter hides: an action must still name them."""
-        visible = self.view.ids()
-        return [r for r in self.marked_rows() if r.job_id not in visible]
+        return [r for r in self.marked_rows() if not self.view.contains(r)]
 
     def sparkline(self, minutes: int = 30) -> list[int]:
         now_minute = int(self.clock() // 60)
@@ -174,21 +187,37 @@ class JobStore:
 class JobView:
     """The store's rows as the table shows them: filtered, then sorted.
 
-    All rows are kept sorted once (``_sorted``); a filter is then one linear scan of that
-    list, so typing never re-sorts, and pages arriving in order are appended, not sorted.
+    Every row carries its key for the current sort (``row.key``, computed once per sort or
+    change) and its arrival ``order``, the tie-breaker. ``_sorted`` holds every row in view
+    order; ``rows`` is the filtered subsequence (the same list when there is no filter). So
+    a job that changes is found by binary search on its old key, moved by binary search on
+    its new one, and only that row is tested against the filter: O(log n) comparisons (and
+    one pointer memmove) whatever the sort. A page appends, or merges with one sort of two
+    runs when the sort column is not arrival order; typing refines the previous result.
     """
+
+    #: Recent filter results kept for backspacing (dropped on any data change).
+    CACHE = 8
+    #: Fewer added rows than this are inserted one by one; more are merged in one sort.
+    INSORT_MAX = 32
 
     def __init__(self, store: JobStore) -> None:
         self.store = store
         self.filter = Filter()
         self.sort_column = "created"
         self.descending = True
-        self.rows: list[JobRow] = []
-        self._sorted: list[JobRow] | None = None
+        self._keyf: Callable[[JobRow], Any] = SORT_KEYS["created"]
+        self._sorted: list[JobRow] = []
+        self.rows: list[JobRow] = self._sorted
         self._ids: set[str] | None = None
+        self._cache: dict[str, list[JobRow]] = {}
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    @property
+    def filtered(self) -> bool:
+        return self.rows is not self._sorted
 
     def ids(self) -> set[str]:
         if self._ids is None:
@@ -196,70 +225,155 @@ class JobView:
         return self._ids
 
     def index_of(self, job_id: str) -> int | None:
-        for n, row in enumerate(self.rows):
-            if row.job_id == job_id:
-                return n
-        return None
+        row = self.store.by_id.get(job_id)
+        return None if row is None else _find(self.rows, row, self.descending)
+
+    def contains(self, row: JobRow) -> bool:
+        return _find(self.rows, row, self.descending) is not None
+
+    # ------------------------------------------------------------------ filter & sort
 
     def set_filter(self, text: str) -> Filter:
         new = compile_filter(text, self.store.clock())
-        previous = self.filter
+        previous, previous_rows = self.filter, self.rows
         self.filter = new
-        if new.narrows(previous) and not previous.empty:
-            self.rows = new.apply(self.rows)  # refine: sorted order is kept
-            self._ids = None
+        if self.filtered and previous.text:
+            self._remember(previous.text, previous_rows)
+        if new.empty:
+            self.rows = self._sorted
+        elif text in self._cache:
+            self.rows = self._cache.pop(text)
+        elif new.narrows(previous) and not previous.empty:
+            self.rows = new.apply(previous_rows)  # refine: sorted order is kept
         else:
-            self.rebuild()
+            self.rows = new.apply(self._sorted)
+        self._ids = None
         return new
+
+    def _remember(self, text: str, rows: list[JobRow]) -> None:
+        self._cache.pop(text, None)
+        self._cache[text] = rows
+        while len(self._cache) > self.CACHE:
+            del self._cache[next(iter(self._cache))]
 
     def set_sort(self, column: str, descending: bool) -> None:
         if column not in SORT_KEYS:
             raise ValueError(f"unknown sort column {column!r}")
         self.sort_column = column
         self.descending = descending
-        self._sorted = None
+        self._keyf = key = SORT_KEYS[column]
+        rows = self.store.rows
+        for row in rows:
+            row.key = key(row)
+        # Python's sort is stable even with reverse=True, and the store keeps arrival order,
+        # so ties stay in arrival order: the same rule ``_before`` applies.
+        self._sorted = sorted(rows, key=_KEY, reverse=descending)
         self.rebuild()
 
     def rebuild(self) -> None:
         # Age terms are relative to "now", so recompile to keep them true as time passes.
         if self.filter.text:
             self.filter = compile_filter(self.filter.text, self.store.clock())
-        self.rows = self.filter.apply(self._all_sorted())
+        self._cache.clear()
+        self.rows = self._sorted if self.filter.empty else self.filter.apply(self._sorted)
         self._ids = None
+
+    # ------------------------------------------------------------------ changes
 
     def apply(self, changes: Changes) -> None:
         if not changes:
             return
-        if changes.changed and self.sort_column not in ("created", "id"):
-            self._sorted = None  # a changed value may move a row
-        elif changes.added and self._sorted is not None:
-            self._insert(changes.added)
-        self.rebuild()
+        self._cache.clear()
+        self._ids = None
+        added = changes.added
+        new = set(added)
+        for row in dict.fromkeys(changes.changed):  # once each, first-seen order
+            if row not in new:
+                self._move(row)
+        if added:
+            self._add(added)
 
-    def _key(self) -> Callable[[JobRow], Any]:
-        return SORT_KEYS[self.sort_column]
+    def _move(self, row: JobRow) -> None:
+        """``row`` changed in place; ``row.key`` is still the key it is filed under."""
+        desc = self.descending
+        at = _find(self.rows, row, desc) if self.filtered else None
+        key = self._keyf(row)
+        if key != row.key:
+            index = _find(self._sorted, row, desc)
+            if index is None:  # cannot happen while the invariants hold; recover anyway
+                row.key = key
+                self.set_sort(self.sort_column, desc)
+                return
+            del self._sorted[index]
+            row.key = key
+            self._sorted.insert(_bisect(self._sorted, row, desc), row)
+        if self.filtered:
+            if at is not None:
+                del self.rows[at]
+            if self.filter.matches(row):
+                self.rows.insert(_bisect(self.rows, row, desc), row)
 
-    def _all_sorted(self) -> list[JobRow]:
-        if self._sorted is None:
-            # Python's sort is stable even with reverse=True, and the store keeps the API's
-            # order, so ties keep it.
-            self._sorted = sorted(self.store.rows, key=self._key(), reverse=self.descending)
-        return self._sorted
+    def _add(self, added: list[JobRow]) -> None:
+        key = self._keyf
+        for row in added:
+            row.key = key(row)
+        chunk = sorted(added, key=_KEY, reverse=self.descending)
+        _merge(self._sorted, chunk, self.descending, self.INSORT_MAX)
+        if self.filtered:
+            _merge(self.rows, self.filter.apply(chunk), self.descending, self.INSORT_MAX)
 
-    def _insert(self, added: list[JobRow]) -> None:
-        assert self._sorted is not None
-        key = self._key()
-        chunk = sorted(added, key=key, reverse=self.descending)
-        if not self._sorted:
-            self._sorted = chunk
-            return
 
-        def before(a: JobRow, b: JobRow) -> bool:  # may ``a`` come before ``b``?
-            return bool(key(a) >= key(b)) if self.descending else bool(key(a) <= key(b))
+#: The big sorts read the precomputed key at C speed.
+_KEY = operator.attrgetter("key")
 
-        if before(self._sorted[-1], chunk[0]):  # the usual case: the next page, older jobs
-            self._sorted.extend(chunk)
-        elif before(chunk[-1], self._sorted[0]):  # a refresh: newer jobs on top
-            self._sorted[:0] = chunk
+
+def _before(a: JobRow, b: JobRow, descending: bool) -> bool:
+    """Does ``a`` come strictly before ``b`` in the view? Ties go by arrival order."""
+    if a.key == b.key:
+        return a.order < b.order
+    return bool(a.key > b.key) if descending else bool(a.key < b.key)
+
+
+def _bisect(rows: list[JobRow], row: JobRow, descending: bool) -> int:
+    """Where ``row`` goes in ``rows`` (sorted by key then order): after all that precede it."""
+    lo, hi = 0, len(rows)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if _before(row, rows[mid], descending):
+            hi = mid
         else:
-            self._sorted = None
+            lo = mid + 1
+    return lo
+
+
+def _find(rows: list[JobRow], row: JobRow, descending: bool) -> int | None:
+    """The index of ``row`` in ``rows``, found by its current ``key`` and ``order``."""
+    lo, hi = 0, len(rows)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        other = rows[mid]
+        if other is row:
+            return mid
+        if _before(other, row, descending):
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo if lo < len(rows) and rows[lo] is row else None
+
+
+def _merge(rows: list[JobRow], chunk: list[JobRow], descending: bool, insort_max: int) -> None:
+    """Merge the sorted ``chunk`` into the sorted ``rows`` in place (keeping the list)."""
+    if not chunk:
+        return
+    if not rows or not _before(chunk[0], rows[-1], descending):
+        rows.extend(chunk)  # the usual case: the next page of older jobs
+    elif _before(chunk[-1], rows[0], descending):
+        rows[:0] = chunk  # a refresh: newer jobs on top
+    elif len(chunk) <= insort_max:
+        for row in chunk:
+            rows.insert(_bisect(rows, row, descending), row)
+    else:
+        # One stable sort of two sorted runs (about len(rows) comparisons). Stability breaks
+        # ties by position, so the run with the lower arrival orders goes first.
+        runs = chunk + rows if chunk[0].order < rows[0].order else rows + chunk
+        rows[:] = sorted(runs, key=_KEY, reverse=descending)
