@@ -264,13 +264,14 @@ class ReductoApp(App[None]):
             return False
         self.poller.failures = 0
         self.load_error = ""
+        # Before the repaint, so the header says "updated" with the page, not a tick later.
+        self.last_updated = self.clock()
         keep = self.table.current.job_id if self.table.current else None
         if cursor is None and self.store.pages_loaded:
             self._apply(self.store.merge_first_page(page.jobs), keep)
         else:
             self._apply(self.store.add_page(page.jobs, page.next_cursor, page.skipped), keep)
         keep_loaded_jobs_out_of_gc()
-        self.last_updated = self.clock()
         if cursor is None:
             self.poller.next_due = self.poller.clock() + self.poller.interval
         return True
