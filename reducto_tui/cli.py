@@ -14,10 +14,13 @@ import click
 from reducto_tui import __version__
 from reducto_tui.api.client import ReductoClient
 from reducto_tui.api.errors import ReductoError
-from reducto_tui.config import ConfigError, Settings, load_settings
+from reducto_tui.api.status import is_finished
+from reducto_tui.config import ConfigError, Settings, load_settings, make_client
 
 T = TypeVar("T")
 DEMO_KEY = "demo-key"
+#: ``jobs get --wait`` never asks for the same job more often than this.
+POLL_INTERVAL = 2.0
 
 
 def _settings(ctx: click.Context, **overrides: Any) -> Settings:
@@ -28,12 +31,7 @@ def _settings(ctx: click.Context, **overrides: Any) -> Settings:
 
 
 def _client(settings: Settings) -> ReductoClient:
-    return ReductoClient(
-        settings.api_key_value(),
-        settings.base_url,
-        user_id=settings.user_id,
-        retry_after_cap=settings.retry_after_cap,
-    )
+    return make_client(settings)
 
 
 def _run(coro: Coroutine[Any, Any, T]) -> T:
@@ -182,7 +180,9 @@ def jobs_list(ctx: click.Context, limit: int, all_pages: bool, status: str | Non
 
 @jobs.command("get")
 @click.argument("job_id")
-@click.option("--wait", type=float, help="Long-poll up to this many seconds for a change.")
+@click.option(
+    "--wait", type=float, help="Ask again (every 2 s) up to this many seconds for a change."
+)
 @click.pass_context
 def jobs_get(ctx: click.Context, job_id: str, wait: float | None) -> None:
     """Print one job (with its result) as JSON."""
@@ -192,7 +192,16 @@ def jobs_get(ctx: click.Context, job_id: str, wait: float | None) -> None:
 
     async def go() -> str:
         async with _client(settings) as client:
-            return job_json(await client.get_job(job_id, timeout=wait), job_id)
+            detail = await client.get_job(job_id)
+            end = asyncio.get_running_loop().time() + (wait or 0)
+            first = detail.status
+            while detail.status == first and not is_finished(detail.status):
+                left = end - asyncio.get_running_loop().time()
+                if left <= 0:
+                    break
+                await asyncio.sleep(POLL_INTERVAL)
+                detail = await client.get_job(job_id)
+            return job_json(detail, job_id)
 
     click.echo(_run(go()), nl=False)
 

@@ -1,14 +1,23 @@
-"""An async client for the Reducto Jobs API on one keep-alive ``httpx.AsyncClient``."""
+"""An async client for the Reducto Jobs API on one keep-alive ``httpx.AsyncClient``.
+
+Every failure leaves this module as a :class:`ReductoError` with a sentence a person can act
+on: nothing a server sends (a body that never ends, one that drips a byte at a time, JSON
+nested past any stack, bad gzip, a redirect) may crash a caller or hold it forever.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import email.utils
+import functools
+import ipaddress
 import json
+import math
 import random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any, ParamSpec, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -16,9 +25,14 @@ from pydantic import BaseModel, ValidationError
 
 from reducto_tui import __version__
 from reducto_tui.api.errors import (
+    AuthError,
     BadResponseError,
+    DeadlineError,
+    InsecureConnectionError,
+    InvalidRequestError,
     NetworkError,
     ReductoError,
+    ResponseTooLargeError,
     ResultLinkExpiredError,
     ResultTooLargeError,
     TimeoutError_,
@@ -36,27 +50,114 @@ DEFAULT_BASE_URL = "https://platform.reducto.ai"
 USER_AGENT = f"reducto-tui/{__version__}"
 MAX_PAGE_SIZE = 500
 LARGE_BODY = 256 * 1024
+MB = 1024 * 1024
 #: Statuses worth retrying on idempotent calls; other 4xx mean "do not ask again".
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+#: ``Retry-After`` is bounded: 0 would mean hammering, 1e12 or a far date a dead app.
+RETRY_AFTER_MIN = 1.0
+RETRY_AFTER_MAX = 3600.0
+#: Presigned result links may hop through a CDN, but not forever.
+MAX_REDIRECTS = 5
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+#: An error body is only read for its ``detail``: the rest is dropped, never an error.
+ERROR_BODY_CAP = 64 * 1024
+#: Python refuses to turn longer digit strings into ints; such a number becomes unknown.
+MAX_INT_DIGITS = 4000
 
 M = TypeVar("M", bound=BaseModel)
+P = ParamSpec("P")
+T = TypeVar("T")
 RetryHook = Callable[[ReductoError, float, int], Awaitable[None] | None]
+Progress = Callable[[int, int | None], None]
 
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
-    """``Retry-After`` as seconds: either a number or an HTTP date."""
+    """``Retry-After`` as seconds (a number or an HTTP date), bounded to 1 s .. 1 h.
+
+    ``None`` when absent or unreadable (the caller then uses its own backoff).
+    """
     if not value:
         return None
     value = value.strip()
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+            seconds = when.timestamp() - (time.time() if now is None else now)
+        except (TypeError, ValueError, OverflowError, IndexError):
+            return None
+    if math.isnan(seconds):
         return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+    return min(RETRY_AFTER_MAX, max(RETRY_AFTER_MIN, seconds))
+
+
+def check_api_key(key: str) -> str | None:
+    """Why ``key`` cannot go in an ``Authorization`` header, or ``None`` if it can."""
+    if any(not ("!" <= ch <= "~") for ch in key):
+        return (
+            "The API key contains characters that cannot be sent in an HTTP header "
+            "(spaces, line breaks or non-ASCII letters)."
+        )
+    return None
+
+
+def is_loopback(host: str) -> bool:
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def insecure_key_problem(base_url: str) -> str | None:
+    """Why sending a key to ``base_url`` would expose it, or ``None`` when it is safe."""
+    try:
+        url = httpx.URL(base_url)
+    except (httpx.InvalidURL, TypeError, ValueError):
+        return None  # reported as an invalid URL elsewhere
+    if url.scheme == "http" and not is_loopback(url.host):
+        return (
+            f"Refusing to send the API key over plain http:// to {url.host}: anyone on the "
+            "network path could read it. Use https://, or set allow_insecure_http = true "
+            "(--allow-insecure-http) if you really mean it."
+        )
+    return None
+
+
+def _only_reducto_errors(
+    call: Callable[P, Coroutine[Any, Any, T]],
+) -> Callable[P, Coroutine[Any, Any, T]]:
+    """The last guard: whatever slipped past the specific handlers still leaves typed."""
+
+    @functools.wraps(call)
+    async def guarded(*args: P.args, **kwargs: P.kwargs) -> T:
+        pending = call(*args, **kwargs)  # a wrong call is our bug: let it raise as it is
+        try:
+            return await pending
+        except ReductoError:
+            raise
+        except RecursionError as exc:
+            raise BadResponseError("The server's answer is nested too deeply to read.") from exc
+        except Exception as exc:
+            raise BadResponseError(
+                f"The server's answer could not be read ({type(exc).__name__})."
+            ) from exc
+
+    return guarded
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A response whose body has been read in full (under its cap and deadline)."""
+
+    status: int
+    headers: httpx.Headers
+    content: bytes
+    #: True when an error body was longer than :data:`ERROR_BODY_CAP` and cut.
+    truncated: bool = False
 
 
 class ReductoClient:
@@ -65,6 +166,9 @@ class ReductoClient:
     Retries 408/429/5xx and connection errors on idempotent calls with capped exponential
     backoff and full jitter; a ``Retry-After`` is honoured up to ``retry_after_cap`` seconds,
     and a longer one is raised as :class:`RateLimitError` so the caller can show the wait.
+    Each attempt has an overall ``request_deadline`` (httpx's timeouts are per read, so a
+    server dripping a byte every few seconds would otherwise hold it forever) and each body a
+    size cap checked while it streams in.
     """
 
     def __init__(
@@ -75,32 +179,43 @@ class ReductoClient:
         user_id: str | None = None,
         timeout: float = 60.0,
         connect_timeout: float = 5.0,
+        request_deadline: float = 30.0,
+        download_deadline: float = 300.0,
         max_retries: int = 2,
         backoff_base: float = 0.5,
         backoff_cap: float = 8.0,
         retry_after_cap: float = 60.0,
-        max_result_bytes: int = 200 * 1024 * 1024,
+        max_page_bytes: int = 32 * MB,
+        max_job_bytes: int = 256 * MB,
+        max_result_bytes: int = 200 * MB,
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
         on_retry: RetryHook | None = None,
     ) -> None:
-        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
-        if user_id:
-            headers["user-id"] = user_id
-        self._api_key = api_key or ""
-        self.base_url = base_url.rstrip("/")
+        self._api_key = (api_key or "").strip()
+        self.base_url = base_url.strip().rstrip("/")
+        self.user_id = (user_id or "").strip() or None
         self.max_retries = max_retries
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
         self.retry_after_cap = retry_after_cap
+        self.request_deadline = request_deadline
+        self.download_deadline = download_deadline
+        self.max_page_bytes = max_page_bytes
+        self.max_job_bytes = max_job_bytes
         self.max_result_bytes = max_result_bytes
         self.timeout = timeout
         self._sleep = sleep
+        self._monotonic = monotonic
         self.on_retry = on_retry
+        self._inflight: dict[int, float] = {}
+        self._next_ticket = 0
+        # No base_url and no identifying default headers: API calls build their own URL and
+        # headers, so nothing of ours rides along to a result link's storage host.
         self._http = httpx.AsyncClient(
-            base_url=self.base_url,
-            headers=headers,
-            timeout=httpx.Timeout(timeout, connect=connect_timeout),
+            headers={"User-Agent": USER_AGENT},
+            timeout=httpx.Timeout(min(timeout, request_deadline), connect=connect_timeout),
             transport=transport,
             follow_redirects=False,
         )
@@ -117,8 +232,18 @@ class ReductoClient:
     async def aclose(self) -> None:
         await self._http.aclose()
 
+    def oldest_inflight_age(self) -> float | None:
+        """Seconds the longest-running request has waited so far; ``None`` when idle.
+
+        For a "waiting for the server (N s)" line while the server is slow.
+        """
+        if not self._inflight:
+            return None
+        return max(0.0, self._monotonic() - min(self._inflight.values()))
+
     # ------------------------------------------------------------------ calls
 
+    @_only_reducto_errors
     async def list_jobs(
         self, cursor: str | None = None, limit: int = 100, exclude_configs: bool = True
     ) -> JobsResponse:
@@ -128,8 +253,10 @@ class ReductoClient:
         }
         if cursor:
             params["cursor"] = cursor
-        response = await self._request("GET", "/jobs", params=params)
-        return _jobs_page(response)
+        answer = await self._request("GET", "/jobs", params=params, cap=self.max_page_bytes)
+        if len(answer.content) > LARGE_BODY:
+            return await asyncio.to_thread(_jobs_page, answer)
+        return _jobs_page(answer)
 
     async def iter_pages(
         self, limit: int = 100, exclude_configs: bool = True, cursor: str | None = None
@@ -144,84 +271,156 @@ class ReductoClient:
                 return
             seen.add(cursor)
 
-    async def get_job(self, job_id: str, timeout: float | None = None) -> JobDetail:
-        """One job with its result; ``timeout`` long-polls until it changes."""
-        params: dict[str, Any] = {}
-        request_timeout: httpx.Timeout | None = None
-        if timeout is not None:
-            params["timeout"] = timeout
-            request_timeout = httpx.Timeout(self.timeout + timeout, connect=5.0)
-        response = await self._request(
-            "GET", f"/job/{_path(job_id)}", params=params, job_id=job_id, timeout=request_timeout
+    @_only_reducto_errors
+    async def get_job(self, job_id: str) -> JobDetail:
+        """One job with its result: a single request, answered at once.
+
+        The newest spec has no long-poll; pacing (at most every 2 s per job) is the caller's.
+        """
+        answer = await self._request(
+            "GET", f"/job/{path_segment(job_id)}", job_id=job_id, cap=self.max_job_bytes
         )
-        if len(response.content) > LARGE_BODY:
+        if len(answer.content) > LARGE_BODY:
             # Validating megabytes of result takes long enough to stutter the UI.
-            return await asyncio.to_thread(_model, JobDetail, response)
-        return _model(JobDetail, response)
+            return await asyncio.to_thread(_model, JobDetail, answer)
+        return _model(JobDetail, answer)
 
+    @_only_reducto_errors
     async def cancel_job(self, job_id: str) -> Any:
-        response = await self._request(
-            "POST", f"/cancel/{_path(job_id)}", job_id=job_id, idempotent=False
+        answer = await self._request(
+            "POST", f"/cancel/{path_segment(job_id)}", job_id=job_id, idempotent=False
         )
-        return _json(response) if response.content else None
+        return _json(answer) if answer.content else None
 
+    @_only_reducto_errors
     async def delete_job(self, job_id: str, include_persisted: bool = False) -> DeleteJobResponse:
-        response = await self._request(
+        answer = await self._request(
             "DELETE",
-            f"/job/{_path(job_id)}",
+            f"/job/{path_segment(job_id)}",
             params={"include_persisted": "true" if include_persisted else "false"},
             job_id=job_id,
         )
-        if not response.content:
+        if not answer.content:
             return DeleteJobResponse(job_id=job_id)
-        return _model(DeleteJobResponse, response)
+        return _model(DeleteJobResponse, answer)
 
+    @_only_reducto_errors
     async def create_job(self, kind: str, body: dict[str, Any]) -> str:
         """``POST /{kind}_async``; answers the new job's id."""
-        response = await self._request("POST", f"/{kind}_async", json=body, idempotent=False)
-        return _model(AsyncJobCreated, response).job_id
+        answer = await self._request(
+            "POST", f"/{path_segment(kind)}_async", json=body, idempotent=False
+        )
+        return _model(AsyncJobCreated, answer).job_id
 
-    async def fetch_url_result(
-        self, url: str, progress: Callable[[int, int | None], None] | None = None
-    ) -> Any:
-        """Download a ``UrlResult``'s presigned link (no auth header: it is signed)."""
+    @_only_reducto_errors
+    async def version(self) -> str:
+        """``GET /version``: the API's version, a JSON string in the newest spec."""
+        data = _json(await self._request("GET", "/version"))
+        if isinstance(data, dict) and isinstance(data.get("version"), str):
+            data = data["version"]  # older servers (and our demo) answered an object
+        if not isinstance(data, str):
+            raise BadResponseError("The server's /version answer is not a version string.")
+        return data
+
+    @_only_reducto_errors
+    async def fetch_url_result(self, url: str, progress: Progress | None = None) -> Any:
+        """Download a ``UrlResult``'s presigned link.
+
+        Only over https (http only to loopback or the API's own origin, as the demo does),
+        following at most :data:`MAX_REDIRECTS` redirects under the same rules, with one
+        deadline and one size cap for the whole chain. The link is signed, so neither the
+        key nor ``user-id`` is ever sent with it.
+        """
         if url.startswith("/"):
             url = self.base_url + url
-        # The shared client carries no Authorization header (it is added per API call), so the
-        # key is never sent to the storage host that signed the link.
-        try:
-            async with self._http.stream("GET", url) as response:
-                if response.status_code in (400, 403, 404, 410):
-                    raise ResultLinkExpiredError(
-                        "The result's download link has expired or is invalid "
-                        f"(HTTP {response.status_code}).",
-                        hint="Refresh the job to get a fresh link.",
-                        status_code=response.status_code,
-                    )
-                if response.status_code >= 400:
-                    raise error_for_status(response.status_code, None)
-                total = _int_or_none(response.headers.get("content-length"))
-                if total is not None and total > self.max_result_bytes:
-                    raise ResultTooLargeError(_too_large(total, self.max_result_bytes))
-                chunks: list[bytes] = []
-                received = 0
-                async for chunk in response.aiter_bytes():
-                    received += len(chunk)
-                    if received > self.max_result_bytes:
-                        raise ResultTooLargeError(_too_large(received, self.max_result_bytes))
-                    chunks.append(chunk)
-                    if progress is not None:
-                        progress(received, total)
-        except httpx.TimeoutException as exc:
-            raise TimeoutError_("Downloading the result timed out.") from exc
-        except httpx.TransportError as exc:
-            raise NetworkError(f"Could not download the result ({type(exc).__name__}).") from exc
-        try:
-            return await asyncio.to_thread(json.loads, b"".join(chunks))
-        except ValueError as exc:
-            raise BadResponseError("The downloaded result is not valid JSON.") from exc
+        end = self._monotonic() + self.download_deadline
+        for _hop in range(MAX_REDIRECTS + 1):
+            target = self._result_url(url)
+            answer = await self._fetch(
+                "GET",
+                target,
+                cap=self.max_result_bytes,
+                deadline=max(0.0, end - self._monotonic()),
+                progress=progress,
+                too_large=_result_too_large,
+                what="the result",
+            )
+            if answer.status in REDIRECTS:
+                location = answer.headers.get("location")
+                if not location:
+                    raise BadResponseError("The result's link redirected without a Location.")
+                url = str(target.join(location))
+                continue
+            if answer.status in (400, 403, 404, 410):
+                raise ResultLinkExpiredError(
+                    f"The result's download link has expired or is invalid (HTTP {answer.status}).",
+                    hint="Refresh the job to get a fresh link.",
+                    status_code=answer.status,
+                )
+            if answer.status >= 400:
+                raise error_for_status(answer.status, None)
+            return await asyncio.to_thread(_loads, answer.content, "The downloaded result")
+        raise BadResponseError(
+            f"The result's link redirected more than {MAX_REDIRECTS} times; giving up."
+        )
 
     # ------------------------------------------------------------------ plumbing
+
+    def _result_url(self, url: str) -> httpx.URL:
+        try:
+            target = httpx.URL(url)
+        except (httpx.InvalidURL, TypeError, ValueError) as exc:
+            raise InvalidRequestError("The result's download link is not a valid URL.") from exc
+        if target.scheme == "https":
+            return target
+        if target.scheme == "http":
+            if is_loopback(target.host) or self._same_origin(target):
+                return target
+            raise InsecureConnectionError(
+                f"Refusing to download the result over plain http:// from {target.host}: "
+                "result links must use https://."
+            )
+        raise InsecureConnectionError(
+            f"Refusing to download the result from a {target.scheme or 'relative'}: link; "
+            "result links must use https://."
+        )
+
+    def _same_origin(self, target: httpx.URL) -> bool:
+        try:
+            base = httpx.URL(self.base_url)
+        except (httpx.InvalidURL, TypeError, ValueError):
+            return False
+        return (base.scheme, base.host, base.port) == (target.scheme, target.host, target.port)
+
+    def _api_url(self, path: str, params: dict[str, Any] | None) -> httpx.URL:
+        try:
+            url = httpx.URL(self.base_url + path)
+        except (httpx.InvalidURL, TypeError, ValueError) as exc:
+            raise InvalidRequestError(
+                f"The base URL is not a valid URL ({exc}).",
+                hint="Check REDUCTO_BASE_URL or base_url in the config file.",
+            ) from exc
+        if url.scheme not in ("http", "https") or not url.host:
+            raise InvalidRequestError(
+                "The base URL must be an http:// or https:// address with a host.",
+                hint="Check REDUCTO_BASE_URL or base_url in the config file.",
+            )
+        return url.copy_merge_params(params) if params else url
+
+    def _api_headers(self) -> dict[str, str]:
+        headers = {"Accept": "application/json"}
+        if self._api_key:
+            problem = check_api_key(self._api_key)
+            if problem:
+                raise AuthError(problem, hint="Check REDUCTO_API_KEY for stray characters.")
+            headers["Authorization"] = f"Bearer {self._api_key}"
+        if self.user_id:
+            if check_api_key(self.user_id):
+                raise InvalidRequestError(
+                    "The user id contains characters that cannot be sent in an HTTP header."
+                )
+            headers["user-id"] = self.user_id
+        return headers
 
     async def _request(
         self,
@@ -232,29 +431,40 @@ class ReductoClient:
         json: Any = None,
         job_id: str | None = None,
         idempotent: bool = True,
-        timeout: httpx.Timeout | None = None,
-    ) -> httpx.Response:
+        cap: int = 32 * MB,
+    ) -> Answer:
+        url = self._api_url(path, params)
+        headers = self._api_headers()
         attempt = 0
         while True:
             try:
-                response = await self._send(method, path, params, json, timeout)
+                answer = await self._fetch(
+                    method, url, headers=headers, body=json, cap=cap, deadline=self.request_deadline
+                )
             except NetworkError as exc:
-                # A refused connection was never delivered, so even a POST may be retried.
+                # A refused connection was never delivered, so even a POST may be retried; a
+                # request that ran out its whole deadline would only do so again.
                 safe = idempotent or isinstance(exc.__cause__, httpx.ConnectError)
-                if not safe or attempt >= self.max_retries:
+                if isinstance(exc, DeadlineError) or not safe or attempt >= self.max_retries:
                     raise
                 await self._pause(exc, self._backoff(attempt), attempt)
                 attempt += 1
                 continue
-            if response.status_code < 400:
-                return response
-            wait = retry_after_seconds(response.headers.get("retry-after"))
+            if answer.status < 300:
+                return answer
+            if answer.status < 400:
+                where = answer.headers.get("location", "elsewhere")
+                raise BadResponseError(
+                    f"The server redirected the request (HTTP {answer.status}) instead of "
+                    "answering; the API key is not sent on to another address.",
+                    hint=f"Set REDUCTO_BASE_URL to the address it points at ({where[:200]}).",
+                    status_code=answer.status,
+                )
+            wait = retry_after_seconds(answer.headers.get("retry-after"))
             error = error_for_status(
-                response.status_code, _body(response), job_id=job_id, retry_after=wait
+                answer.status, _error_body(answer), job_id=job_id, retry_after=wait
             )
-            retry = response.status_code in RETRY_STATUSES and (
-                idempotent or response.status_code == 429
-            )
+            retry = answer.status in RETRY_STATUSES and (idempotent or answer.status == 429)
             if not retry or attempt >= self.max_retries:
                 raise error
             if wait is not None and wait > self.retry_after_cap:
@@ -262,31 +472,59 @@ class ReductoClient:
             await self._pause(error, wait if wait is not None else self._backoff(attempt), attempt)
             attempt += 1
 
-    async def _send(
+    async def _fetch(
         self,
         method: str,
-        path: str,
-        params: dict[str, Any] | None,
-        body: Any,
-        timeout: httpx.Timeout | None,
-    ) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
-        kwargs: dict[str, Any] = {"params": params, "headers": headers}
-        if body is not None:
-            kwargs["json"] = body
-        if timeout is not None:
-            kwargs["timeout"] = timeout
+        url: httpx.URL,
+        *,
+        headers: dict[str, str] | None = None,
+        body: Any = None,
+        cap: int,
+        deadline: float,
+        progress: Progress | None = None,
+        too_large: Callable[[int, int], ResponseTooLargeError] | None = None,
+        what: str = "the answer",
+    ) -> Answer:
+        """One exchange, body included, within ``deadline`` seconds and ``cap`` bytes."""
+        ticket = self._next_ticket
+        self._next_ticket += 1
+        self._inflight[ticket] = self._monotonic()
+        where = f"{url.scheme}://{url.netloc.decode('ascii', 'replace')}"
         try:
-            return await self._http.request(method, path, **kwargs)
+            async with asyncio.timeout(deadline):
+                kwargs: dict[str, Any] = {"headers": headers or {}}
+                if body is not None:
+                    kwargs["json"] = body
+                async with self._http.stream(method, url, **kwargs) as response:
+                    return await _read_body(response, cap, progress, too_large or _too_large)
+        except ReductoError:
+            raise
+        except TimeoutError as exc:
+            raise DeadlineError(
+                f"The server took longer than {deadline:.0f} s to send {what}; gave up waiting.",
+                hint="The server may be overloaded; it is asked again later.",
+            ) from exc
         except httpx.TimeoutException as exc:
             raise TimeoutError_(
                 "The server did not answer in time.", hint="Check your network connection."
             ) from exc
+        except httpx.DecodingError as exc:
+            raise BadResponseError(
+                f"The server's compressed answer is corrupt and cannot be decoded ({where})."
+            ) from exc
         except httpx.TransportError as exc:
             raise NetworkError(
-                f"Could not reach {self.base_url} ({type(exc).__name__}).",
+                f"Could not reach {where} ({type(exc).__name__}).",
                 hint="Check your network connection and REDUCTO_BASE_URL.",
             ) from exc
+        except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
+            raise NetworkError(f"The request to {where} failed ({type(exc).__name__}).") from exc
+        except UnicodeError as exc:
+            raise InvalidRequestError(
+                "The request holds characters that cannot be sent in HTTP headers."
+            ) from exc
+        finally:
+            self._inflight.pop(ticket, None)
 
     def _backoff(self, attempt: int) -> float:
         return random.uniform(0, min(self.backoff_cap, self.backoff_base * 2**attempt))
@@ -302,61 +540,150 @@ class ReductoClient:
 # ---------------------------------------------------------------------- helpers
 
 
-def _path(job_id: str) -> str:
-    return quote(job_id, safe="")
+def path_segment(value: str) -> str:
+    """``value`` percent-encoded as one path segment; ids a server would read as a path
+    (``.``, ``..``, empty, containing ``/``) are refused before anything is sent."""
+    if value in ("", ".", "..") or "/" in value or "\\" in value:
+        shown = value.encode("unicode_escape").decode("ascii")[:80]
+        raise InvalidRequestError(
+            f"Refusing to send the job id {shown!r}: it would address another path on the "
+            "server, not a job.",
+            hint="Job ids never contain '/' and are never '.' or '..'.",
+        )
+    return quote(value, safe="")
+
+
+async def _read_body(
+    response: httpx.Response,
+    cap: int,
+    progress: Progress | None,
+    too_large: Callable[[int, int], ResponseTooLargeError],
+) -> Answer:
+    if response.status_code >= 400 or response.status_code in REDIRECTS:
+        # Only the ``detail`` is wanted: read a little, never fail on size.
+        chunks, received = [], 0
+        async for chunk in response.aiter_bytes():
+            chunks.append(chunk)
+            received += len(chunk)
+            if received > ERROR_BODY_CAP:
+                break
+        content = b"".join(chunks)
+        return Answer(
+            response.status_code,
+            response.headers,
+            content[:ERROR_BODY_CAP],
+            truncated=len(content) > ERROR_BODY_CAP,
+        )
+    total = _int_or_none(response.headers.get("content-length"))
+    if total is not None and total > cap:
+        raise too_large(total, cap)
+    parts: list[bytes] = []
+    received = 0
+    async for chunk in response.aiter_bytes():
+        received += len(chunk)
+        if received > cap:
+            raise too_large(received, cap)
+        parts.append(chunk)
+        if progress is not None:
+            progress(received, total)
+    return Answer(response.status_code, response.headers, b"".join(parts))
 
 
 def _int_or_none(value: str | None) -> int | None:
     try:
-        return int(value) if value is not None else None
+        return int(value) if value is not None and len(value) < 20 else None
     except ValueError:
         return None
 
 
-def _too_large(size: int, cap: int) -> str:
-    return (
-        f"The result is larger than the {cap // (1024 * 1024)} MB download cap "
-        f"(at least {size // (1024 * 1024)} MB). Raise max_result_mb in the config to open it."
+def _mb(size: int) -> str:
+    return f"{size / MB:.0f} MB" if size >= MB else f"{size} bytes"
+
+
+def _too_large(size: int, cap: int) -> ResponseTooLargeError:
+    return ResponseTooLargeError(
+        f"The server's answer is too large: more than the {_mb(cap)} cap "
+        f"(at least {_mb(size)} received or announced); stopped reading it.",
+        hint="Raise max_page_mb / max_job_mb in the config if this is expected.",
     )
 
 
-def _body(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return response.text[:300] if response.text else None
+def _result_too_large(size: int, cap: int) -> ResponseTooLargeError:
+    return ResultTooLargeError(
+        f"The result is larger than the {_mb(cap)} download cap "
+        f"(at least {_mb(size)}). Raise max_result_mb in the config to open it."
+    )
 
 
-def _json(response: httpx.Response) -> Any:
+def _lenient_int(digits: str) -> int | None:
+    # A number too long for Python's int() makes only its own field unknown.
+    return int(digits) if len(digits) <= MAX_INT_DIGITS else None
+
+
+def _loads(content: bytes, what: str = "The server's answer") -> Any:
     try:
-        return response.json()
-    except ValueError as exc:
-        ctype = response.headers.get("content-type", "unknown")
+        return json.loads(content, parse_int=_lenient_int)
+    except RecursionError as exc:
+        raise BadResponseError(f"{what} is JSON nested too deeply to read.") from exc
+    except ValueError as exc:  # includes UnicodeDecodeError
+        raise BadResponseError(
+            f"{what} is not valid JSON.",
+            hint="Check REDUCTO_BASE_URL points at the Reducto API.",
+        ) from exc
+
+
+def _error_body(answer: Answer) -> Any:
+    if not answer.truncated:
+        try:
+            return json.loads(answer.content, parse_int=_lenient_int)
+        except (ValueError, RecursionError):
+            pass
+    return answer.content[:300].decode("utf-8", "replace") or None
+
+
+def _json(answer: Answer) -> Any:
+    try:
+        return _loads(answer.content)
+    except BadResponseError as exc:
+        ctype = answer.headers.get("content-type", "unknown")[:80]
+        if "nested" in exc.message:
+            raise
         raise BadResponseError(
             f"The server sent something that is not JSON ({ctype}).",
             hint="Check REDUCTO_BASE_URL points at the Reducto API.",
         ) from exc
 
 
-def _model(model: type[M], response: httpx.Response) -> M:
+def _model(model: type[M], answer: Answer) -> M:
     try:
-        return model.model_validate_json(response.content)
+        return model.model_validate_json(answer.content)
     except ValidationError as exc:
-        if exc.errors() and exc.errors()[0]["type"] == "json_invalid":
-            _json(response)  # raises the "not JSON" message
-        raise BadResponseError(
-            f"The server's answer does not look like a {model.__name__}: "
-            f"{exc.errors()[0]['msg'] if exc.errors() else 'invalid'}.",
-        ) from exc
+        errors = exc.errors(include_input=False)
+        if not (errors and errors[0]["type"] == "json_invalid"):
+            raise _shape_error(model, errors) from exc
+    # The fast parser gave up (a huge number, deep nesting, odd bytes): read it the slow,
+    # forgiving way so one bad field degrades instead of the whole answer.
+    data = _json(answer)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise _shape_error(model, exc.errors(include_input=False)) from exc
 
 
-def _jobs_page(response: httpx.Response) -> JobsResponse:
+def _shape_error(model: type[BaseModel], errors: list[Any]) -> BadResponseError:
+    return BadResponseError(
+        f"The server's answer does not look like a {model.__name__}: "
+        f"{errors[0]['msg'] if errors else 'invalid'}."
+    )
+
+
+def _jobs_page(answer: Answer) -> JobsResponse:
     """Validate the whole page at once (fast); on failure, keep every job that is readable."""
     try:
-        return JobsResponse.model_validate_json(response.content)
+        return JobsResponse.model_validate_json(answer.content)
     except ValidationError:
         pass
-    data = _json(response)
+    data = _json(answer)
     if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
         raise BadResponseError("The job list from the server has no 'jobs' array.")
     jobs: list[SingleJob] = []
@@ -364,7 +691,7 @@ def _jobs_page(response: httpx.Response) -> JobsResponse:
     for item in data["jobs"]:
         try:
             jobs.append(SingleJob.model_validate(item))
-        except ValidationError:
+        except (ValidationError, RecursionError):
             skipped += 1
     cursor = data.get("next_cursor")
     return JobsResponse(

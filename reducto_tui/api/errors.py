@@ -22,12 +22,18 @@ class ReductoError(Exception):
         hint: str = "",
         status_code: int | None = None,
         detail: Any = None,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
         self.status_code = status_code
         self.detail = detail
+        #: The wait the server asked for (``Retry-After``, already bounded), if it said.
+        self.retry_after = retry_after
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r})"
 
     def __str__(self) -> str:
         return f"{self.message} {self.hint}".strip()
@@ -62,10 +68,6 @@ class RateLimitError(ReductoError):
 
     retryable = True
 
-    def __init__(self, message: str, *, retry_after: float | None, **kwargs: Any) -> None:
-        super().__init__(message, **kwargs)
-        self.retry_after = retry_after
-
 
 class ServerError(ReductoError):
     """5xx: Reducto (or the demo server) failed."""
@@ -83,12 +85,28 @@ class TimeoutError_(NetworkError):
     """The server took longer than the client's timeout."""
 
 
+class DeadlineError(TimeoutError_):
+    """The whole request (connect, headers and body) took longer than its overall deadline."""
+
+
 class BadResponseError(ReductoError):
     """The answer was not JSON, or not the shape the API documents."""
 
 
-class ResultTooLargeError(ReductoError):
+class ResponseTooLargeError(BadResponseError):
+    """A body grew past its cap while streaming; the rest of it was never read."""
+
+
+class ResultTooLargeError(ResponseTooLargeError):
     """A URL result is larger than the configured download cap."""
+
+
+class InvalidRequestError(ReductoError):
+    """Refused before sending: a job id or URL that must not reach the network as it is."""
+
+
+class InsecureConnectionError(ReductoError):
+    """The key would travel unencrypted, or a result link points somewhere unsafe."""
 
 
 class ResultLinkExpiredError(ReductoError):
@@ -143,7 +161,10 @@ def error_for_status(
     if status == 404:
         return NotFoundError(
             f"{what} was not found." + said,
-            hint="Reducto deletes jobs 12 hours after they are created.",
+            hint=(
+                "Reducto keeps a job's data for a limited time (12 hours by default, longer "
+                "for jobs created with persist_results); it may have expired or been deleted."
+            ),
             status_code=status,
             detail=body,
         )
@@ -165,7 +186,10 @@ def error_for_status(
         )
     if status >= 500:
         return ServerError(
-            f"The server had an error (HTTP {status})." + said, status_code=status, detail=body
+            f"The server had an error (HTTP {status})." + said,
+            status_code=status,
+            detail=body,
+            retry_after=retry_after,
         )
     return ConflictError(
         f"The server refused the request (HTTP {status})." + said, status_code=status, detail=body

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import inspect
 import re
 
 import httpx
@@ -251,12 +251,12 @@ async def test_requests_carry_auth_user_id_and_user_agent() -> None:
         return httpx.Response(200, json={"status": "Pending"})
 
     client, _ = handler_client(handler, user_id="u-1")
-    await client.get_job("a/b", timeout=5)
+    await client.get_job("a b?c#d")
     request = seen[0]
     assert request.headers["authorization"] == f"Bearer {KEY}"
     assert request.headers["user-id"] == "u-1"
     assert request.headers["user-agent"].startswith("reducto-tui/")
-    assert request.url.raw_path == b"/job/a%2Fb?timeout=5"
+    assert request.url.raw_path == b"/job/a%20b%3Fc%23d"
 
 
 def test_retry_after_parsing() -> None:
@@ -266,10 +266,16 @@ def test_retry_after_parsing() -> None:
     assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470) == 10
 
 
-async def test_long_poll_returns_when_status_changes(sim: Simulator, clock: FakeClock) -> None:
-    job = sim.create("Parse", {"input": "x"})
-    async with in_process_client(sim) as client:
-        clock.advance(job.queue_s + 0.5)
-        detail = await client.get_job(job.job_id, timeout=0.2)
-        assert detail.status == "InProgress"
-        assert json.loads(detail.model_dump_json())["status"] == "InProgress"
+async def test_get_job_never_long_polls(sim: Simulator) -> None:
+    """The newest spec has no ``timeout``: one plain request, answered at once."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"status": "Pending", "progress": 10})
+
+    client, _ = handler_client(handler)
+    assert "timeout" not in inspect.signature(client.get_job).parameters
+    detail = await client.get_job("job-1")
+    assert detail.status == "Pending" and len(seen) == 1
+    assert seen[0].url.query == b""

@@ -1,7 +1,7 @@
 """The job detail: summary, a view per result kind, a page drawing, and the raw JSON.
 
 Fetching happens in a worker (with a loading state); a job that can still change is then
-followed with the API's long-poll ``timeout`` so its change shows at once.
+followed by asking again every few seconds (the newest API has no long-poll).
 """
 
 from __future__ import annotations
@@ -48,7 +48,8 @@ from reducto_tui.render.text import clean, safe_text
 from reducto_tui.ui.widgets.json_view import JsonView
 from reducto_tui.ui.widgets.result_tree import Node, ResultTree
 
-FOLLOW_TIMEOUT = 20.0
+#: Seconds between two requests for the open job: never faster than every 2 s.
+FOLLOW_INTERVAL = 2.0
 
 
 class DetailPane(Vertical):
@@ -136,8 +137,11 @@ class DetailPane(Vertical):
             return
         self.show(detail)
         while not is_finished(detail.status) and job_id == self.job_id:
+            await asyncio.sleep(FOLLOW_INTERVAL)
+            if job_id != self.job_id:
+                return
             try:
-                fresh = await self.client.get_job(job_id, timeout=FOLLOW_TIMEOUT)
+                fresh = await self.client.get_job(job_id)
             except ReductoError as exc:
                 self.notify(f"Following {job_id[:8]}: {exc.message}", severity="warning")
                 await asyncio.sleep(5)
