@@ -13,7 +13,7 @@ from typing import Any
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
-from reducto_tui.api.client import DEFAULT_BASE_URL
+from reducto_tui.api.client import DEFAULT_BASE_URL, MB, ReductoClient
 
 APP_NAME = "reducto-tui"
 ENV_VARS = {
@@ -40,7 +40,15 @@ class Settings(BaseModel):
     read_only: bool = False
     bell: bool = False
     max_result_mb: int = Field(default=200, ge=1)
+    #: Caps on API bodies, checked while they stream in: a page of jobs, one job's result.
+    max_page_mb: int = Field(default=32, ge=1)
+    max_job_mb: int = Field(default=256, ge=1)
     retry_after_cap: float = Field(default=60.0, ge=0)
+    #: Longest a whole request (body included) may take; URL-result downloads get their own.
+    request_deadline: float = Field(default=30.0, gt=0, le=3600)
+    download_deadline: float = Field(default=300.0, gt=0, le=86400)
+    #: Send the key over plain http:// to a host that is not this machine (off: it leaks).
+    allow_insecure_http: bool = False
     #: action name -> key(s), e.g. {"cancel": "x"}; see the help screen for action names.
     keys: dict[str, str] = Field(default_factory=dict)
 
@@ -54,6 +62,22 @@ class Settings(BaseModel):
 
     def api_key_value(self) -> str | None:
         return self.api_key.get_secret_value() if self.api_key else None
+
+
+def make_client(settings: Settings, **kwargs: Any) -> ReductoClient:
+    """The one way the app and the CLI build a client from settings."""
+    return ReductoClient(
+        settings.api_key_value(),
+        settings.base_url,
+        user_id=settings.user_id,
+        retry_after_cap=settings.retry_after_cap,
+        request_deadline=settings.request_deadline,
+        download_deadline=settings.download_deadline,
+        max_page_bytes=settings.max_page_mb * MB,
+        max_job_bytes=settings.max_job_mb * MB,
+        max_result_bytes=settings.max_result_mb * MB,
+        **kwargs,
+    )
 
 
 def config_path() -> Path:

@@ -22,7 +22,7 @@ from textual.worker import Worker, WorkerState
 from reducto_tui.api.client import ReductoClient
 from reducto_tui.api.errors import ReductoError
 from reducto_tui.api.status import StatusKind
-from reducto_tui.config import Settings
+from reducto_tui.config import Settings, make_client
 from reducto_tui.core import actions
 from reducto_tui.core.memory import keep_loaded_jobs_out_of_gc
 from reducto_tui.core.poller import Poller
@@ -111,13 +111,7 @@ class ReductoApp(App[None]):
         self.settings = settings
         self.demo = demo
         self.clock = clock
-        self.client = client or ReductoClient(
-            settings.api_key_value(),
-            settings.base_url,
-            user_id=settings.user_id,
-            retry_after_cap=settings.retry_after_cap,
-            max_result_bytes=settings.max_result_mb * 1024 * 1024,
-        )
+        self.client = client or make_client(settings)
         self.store = JobStore(clock=clock)
         self.poller = Poller(
             self.client,

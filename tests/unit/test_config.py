@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from reducto_tui.config import ConfigError, load_settings
+from reducto_tui.api.client import MB
+from reducto_tui.config import ConfigError, load_settings, make_client
 
 
 def test_env_overrides_file_and_flags_override_env(tmp_path: Path) -> None:
@@ -44,3 +45,17 @@ def test_bad_files_say_what_is_wrong(tmp_path: Path, content: str, words: str) -
     path.write_text(content)
     with pytest.raises(ConfigError, match=words):
         load_settings(path, env={})
+
+
+def test_one_client_factory_carries_every_limit(tmp_path: Path) -> None:
+    """The CLI's own copy of the client once dropped max_result_mb: one factory now."""
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "max_result_mb = 3\nmax_page_mb = 4\nmax_job_mb = 5\n"
+        "request_deadline = 7\nretry_after_cap = 9\n"
+    )
+    client = make_client(load_settings(path, env={"REDUCTO_USER_ID": "u-1"}))
+    assert client.max_result_bytes == 3 * MB
+    assert (client.max_page_bytes, client.max_job_bytes) == (4 * MB, 5 * MB)
+    assert client.request_deadline == 7 and client.retry_after_cap == 9
+    assert client.user_id == "u-1"
