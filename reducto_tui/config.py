@@ -10,10 +10,18 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import httpx
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
-from reducto_tui.api.client import DEFAULT_BASE_URL, MB, ReductoClient
+from reducto_tui.api.client import (
+    DEFAULT_BASE_URL,
+    MB,
+    ReductoClient,
+    check_api_key,
+    insecure_key_problem,
+)
+from reducto_tui.core.keys import KeymapError, check_keymap
 
 APP_NAME = "reducto-tui"
 ENV_VARS = {
@@ -58,6 +66,27 @@ class Settings(BaseModel):
         value = value.strip().rstrip("/")
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
+        try:
+            url = httpx.URL(value)
+        except (httpx.InvalidURL, ValueError) as exc:
+            raise ValueError(f"is not a valid URL ({exc})") from None
+        if not url.host:
+            raise ValueError("has no host name")
+        return value
+
+    @field_validator("api_key", "user_id", mode="before")
+    @classmethod
+    def _strip_whitespace(cls, value: Any) -> Any:
+        # A key pasted with its trailing newline is still the key.
+        return value.strip() or None if isinstance(value, str) else value
+
+    @field_validator("keys")
+    @classmethod
+    def _valid_keymap(cls, value: dict[str, str]) -> dict[str, str]:
+        try:
+            check_keymap(value)
+        except KeymapError as exc:
+            raise ValueError(str(exc)) from None
         return value
 
     def api_key_value(self) -> str | None:
@@ -65,7 +94,11 @@ class Settings(BaseModel):
 
 
 def make_client(settings: Settings, **kwargs: Any) -> ReductoClient:
-    """The one way the app and the CLI build a client from settings."""
+    """The one way the app and the CLI build a client from settings.
+
+    Raises :class:`ConfigError` for settings that would leak or mangle the key.
+    """
+    check_sendable(settings)
     return ReductoClient(
         settings.api_key_value(),
         settings.base_url,
@@ -109,10 +142,30 @@ def load_settings(
         if value is not None:
             data[field] = value
     try:
-        return Settings.model_validate(data)
+        settings = Settings.model_validate(data)
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc']) or 'file'}: {err['msg']}"
             for err in exc.errors(include_input=False)
         )
-        raise ConfigError(f"Invalid settings (from {path} or the environment): {problems}") from exc
+        # ``from None``: the validation error holds the raw input, which may be the key.
+        raise ConfigError(
+            f"Invalid settings (from {path} or the environment): {problems}"
+        ) from None
+    check_sendable(settings)
+    return settings
+
+
+def check_sendable(settings: Settings) -> None:
+    """Refuse settings that would send the key where it cannot go or should not go."""
+    key = settings.api_key_value()
+    if key and check_api_key(key):
+        raise ConfigError(
+            "The API key contains characters that cannot be sent (only printable ASCII, "
+            "no spaces): check REDUCTO_API_KEY or api_key in the config file."
+        )
+    if settings.user_id and check_api_key(settings.user_id):
+        raise ConfigError("The user id contains characters that cannot be sent in a header.")
+    problem = insecure_key_problem(settings.base_url)
+    if key and problem and not settings.allow_insecure_http:
+        raise ConfigError(problem)

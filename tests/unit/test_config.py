@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import traceback
 from pathlib import Path
 
 import pytest
 
 from reducto_tui.api.client import MB
-from reducto_tui.config import ConfigError, load_settings, make_client
+from reducto_tui.config import ConfigError, Settings, load_settings, make_client
+from reducto_tui.core.keys import DEFAULT_KEYS
 
 
 def test_env_overrides_file_and_flags_override_env(tmp_path: Path) -> None:
@@ -59,3 +62,87 @@ def test_one_client_factory_carries_every_limit(tmp_path: Path) -> None:
     assert (client.max_page_bytes, client.max_job_bytes) == (4 * MB, 5 * MB)
     assert client.request_deadline == 7 and client.retry_after_cap == 9
     assert client.user_id == "u-1"
+
+
+@pytest.mark.parametrize(
+    ("env", "words"),
+    [
+        ({"REDUCTO_BASE_URL": "http://[::1"}, "not a valid URL"),
+        ({"REDUCTO_BASE_URL": "https://"}, "base_url"),
+        ({"REDUCTO_API_KEY": "clé-SECRET"}, "API key contains characters that cannot be sent"),
+        ({"REDUCTO_API_KEY": "two-SECRET words"}, "cannot be sent"),
+        (
+            {"REDUCTO_API_KEY": "k-SECRET", "REDUCTO_BASE_URL": "http://api.example.com"},
+            "Refusing to send the API key over plain http:// to api.example.com",
+        ),
+    ],
+)
+def test_settings_that_cannot_work_are_refused_at_start(
+    tmp_path: Path, env: dict[str, str], words: str
+) -> None:
+    with pytest.raises(ConfigError, match=re.escape(words)) as err:
+        load_settings(tmp_path / "none.toml", env=env)
+    shown = "".join(traceback.format_exception(err.value))
+    for value in env.values():
+        if "SECRET" in value:
+            assert value not in shown
+
+
+def test_a_key_with_a_trailing_newline_is_the_key(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path / "none.toml", env={"REDUCTO_API_KEY": " k-1\n"})
+    assert settings.api_key_value() == "k-1"
+
+
+@pytest.mark.parametrize(
+    "base_url", ["http://127.0.0.1:8000", "http://localhost:9", "http://[::1]:8000"]
+)
+def test_plain_http_is_fine_to_this_machine(tmp_path: Path, base_url: str) -> None:
+    env = {"REDUCTO_API_KEY": "k", "REDUCTO_BASE_URL": base_url}
+    assert load_settings(tmp_path / "none.toml", env=env).base_url == base_url
+
+
+def test_plain_http_elsewhere_needs_the_opt_in(tmp_path: Path) -> None:
+    env = {"REDUCTO_API_KEY": "k", "REDUCTO_BASE_URL": "http://api.example.com"}
+    settings = load_settings(
+        tmp_path / "none.toml", env=env, overrides={"allow_insecure_http": True}
+    )
+    assert make_client(settings).base_url == "http://api.example.com"
+    refused = Settings(base_url="http://api.example.com", api_key="k")  # built by hand
+    with pytest.raises(ConfigError, match="plain http"):
+        make_client(refused)
+
+
+@pytest.mark.parametrize(
+    ("keys", "words"),
+    [
+        ('cancel = "q"', "quit and cancel are both bound to 'q'"),
+        ('cancel = "x"\nexport = "x"', "export and cancel are both bound to 'x'"),
+        ('cancle = "x"', "unknown action id 'cancle'"),
+        ('cancel = ""', "cancel: an empty key name"),
+        ('cancel = "x,"', "cancel: an empty key name"),
+        ('cancel = "ctl+x"', "unknown or repeated modifier"),
+        ('cancel = "hello"', "'hello' is not a key name"),
+        ('cancel = "j"', "already used for moving the cursor"),
+        ('help = "?"\nfilter = "question_mark"', "both bound to"),
+    ],
+)
+def test_bad_key_tables_are_refused_with_the_reason(tmp_path: Path, keys: str, words: str) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(f"[keys]\n{keys}\n")
+    with pytest.raises(ConfigError, match=re.escape(words)):
+        load_settings(path, env={})
+
+
+def test_good_key_tables_load(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[keys]\ncancel = "x,ctrl+x"\nquit = "ctrl+w"\nhelp = "f1,?"\n')
+    assert load_settings(path, env={}).keys["cancel"] == "x,ctrl+x"
+
+
+def test_the_app_binds_exactly_the_ids_and_keys_the_config_checks() -> None:
+    from textual.binding import Binding
+
+    from reducto_tui.ui.app import ReductoApp
+
+    bound = {b.id: b.key for b in ReductoApp.BINDINGS if isinstance(b, Binding)}
+    assert bound == DEFAULT_KEYS
