@@ -41,7 +41,7 @@ class Settings(BaseModel):
     api_key: SecretStr | None = None
     base_url: str = DEFAULT_BASE_URL
     user_id: str | None = None
-    page_size: int = Field(default=100, ge=1, le=500)
+    page_size: int = Field(default=500, ge=1, le=500)
     refresh_interval: float = Field(default=5.0, ge=0)
     exclude_configs: bool = True
     export_dir: Path = Field(default_factory=Path.cwd)

@@ -31,7 +31,7 @@ def test_env_overrides_file_and_flags_override_env(tmp_path: Path) -> None:
 def test_defaults_without_a_file(tmp_path: Path) -> None:
     settings = load_settings(tmp_path / "missing.toml", env={})
     assert settings.base_url == "https://platform.reducto.ai" and settings.api_key is None
-    assert settings.page_size == 100 and settings.refresh_interval == 5
+    assert settings.page_size == 500 and settings.refresh_interval == 5
 
 
 @pytest.mark.parametrize(
