@@ -2,7 +2,11 @@
 
 Python's full collections walk every tracked object; with 100,000 loaded jobs one walk takes
 ~80 ms, long enough to freeze the UI in the middle of scrolling. Loaded rows live until the
-app ends, so after each page they are moved out of the collector's view (``gc.freeze``).
+app ends, so they are moved out of the collector's view (``gc.freeze``) once loaded.
+
+Garbage is collected first: freezing moves *everything* tracked to the permanent generation,
+so a page's leftover parse objects frozen with it would never be freed (measured: 201k of
+379k frozen objects were garbage when freezing after every page without collecting).
 """
 
 from __future__ import annotations
@@ -11,4 +15,6 @@ import gc
 
 
 def keep_loaded_jobs_out_of_gc() -> None:
+    # Frozen objects are not walked, so this collects only what arrived since the last call.
+    gc.collect()
     gc.freeze()

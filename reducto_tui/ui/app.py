@@ -39,6 +39,7 @@ from reducto_tui.export import (
 )
 from reducto_tui.render import format as fmt
 from reducto_tui.render.text import clean
+from reducto_tui.ui.cadence import Throttle
 from reducto_tui.ui.screens.confirm import ConfirmScreen
 from reducto_tui.ui.screens.delete import DeleteScreen
 from reducto_tui.ui.screens.detail_screen import DetailScreen
@@ -242,7 +243,9 @@ class ReductoApp(App[None]):
         if self.store.pages_loaded and self.store.next_cursor:
             await self._load_page(self.store.next_cursor)
 
-    async def _load_page(self, cursor: str | None) -> bool:
+    async def _load_page(self, cursor: str | None, repaint: bool = True) -> bool:
+        """Fetch one page into the store; ``repaint=False`` leaves the repaint (and the GC
+        freeze) to the caller's cadence, as loading all pages does."""
         if cursor is None:  # no automatic retry while this one is still on its way
             self.poller.next_due = self.poller.clock() + max(self.poller.interval, 5.0)
         try:
@@ -262,10 +265,12 @@ class ReductoApp(App[None]):
         self.last_updated = self.clock()
         keep = self.table.current.job_id if self.table.current else None
         if cursor is None and self.store.pages_loaded:
-            self._apply(self.store.merge_first_page(page.jobs), keep)
+            self._apply(self.store.merge_first_page(page.jobs), keep, repaint)
         else:
-            self._apply(self.store.add_page(page.jobs, page.next_cursor, page.skipped), keep)
-        keep_loaded_jobs_out_of_gc()
+            changes = self.store.add_page(page.jobs, page.next_cursor, page.skipped)
+            self._apply(changes, keep, repaint)
+        if repaint:
+            keep_loaded_jobs_out_of_gc()
         if cursor is None:
             self.poller.next_due = self.poller.clock() + self.poller.interval
         return True
@@ -274,14 +279,25 @@ class ReductoApp(App[None]):
     async def load_all(self) -> None:
         self.loading_all = True
         self.load_bar.display = True
+        # Repaint a few times a second, not per page (200 pages for 100k jobs).
+        paint = Throttle()
         try:
             while self.store.next_cursor and self.loading_all:
-                if not await self._load_page(self.store.next_cursor):
+                if not await self._load_page(self.store.next_cursor, repaint=False):
                     break
-                self._update_chrome()
+                if paint.ready():
+                    self._show_loaded()
         finally:
             self.loading_all = False
             self.load_bar.display = False
+            self._show_loaded()
+
+    def _show_loaded(self) -> None:
+        keep_loaded_jobs_out_of_gc()
+        with self.batch_update():
+            self.table.refresh_rows(
+                keep_job=self.table.current.job_id if self.table.current else None
+            )
             self._update_chrome()
 
     @work(exclusive=True, group="poll", exit_on_error=False)
@@ -293,10 +309,13 @@ class ReductoApp(App[None]):
             self.last_updated = self.clock()
         self._apply(changes, keep)
 
-    def _apply(self, changes: Changes, keep: str | None) -> None:
-        with self.batch_update():
-            self.table.refresh_rows(keep_job=keep)
-            self._update_chrome()
+    def _apply(self, changes: Changes, keep: str | None, repaint: bool = True) -> None:
+        # Unless rows arrived above the cursor's (a sort other than newest first), a deferred
+        # repaint shows the same screen: the table draws from the live view anyway.
+        if repaint or (keep is not None and self.store.view.index_of(keep) != self.table.cursor):
+            with self.batch_update():
+                self.table.refresh_rows(keep_job=keep)
+                self._update_chrome()
         self._notify_finished(changes.finished)
 
     def _notify_finished(self, rows: list[JobRow]) -> None:

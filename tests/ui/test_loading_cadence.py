@@ -1,0 +1,52 @@
+"""Loading every page repaints a few times a second, not once per page."""
+
+from __future__ import annotations
+
+import time
+
+from reducto_tui.demo.simulator import Simulator
+from tests.conftest import FakeClock
+from tests.plain import static_text
+from tests.ui.conftest import make_app, settle, wait_loaded
+
+
+async def test_load_all_repaints_on_a_cadence_not_per_page(clock: FakeClock) -> None:
+    sim = Simulator(jobs=1200, seed=3, clock=clock, arrival_interval=0)
+    app = make_app(sim, clock, page_size=10)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot, app)
+        repaints = []
+        refresh_rows = app.table.refresh_rows
+
+        def counting(keep_job: str | None = None) -> None:
+            repaints.append(len(app.store.rows))
+            refresh_rows(keep_job=keep_job)
+
+        app.table.refresh_rows = counting  # type: ignore[method-assign]
+        start = time.monotonic()
+        await pilot.press("a")
+        await settle(pilot, lambda: not app.loading_all and not app.store.next_cursor, 500)
+        elapsed = time.monotonic() - start
+        pages = app.store.pages_loaded - 1
+        assert len(app.store.rows) == 1200 and pages == 119
+        # At most one repaint per 0.25 s (plus the last), however fast the pages came.
+        assert len(repaints) <= elapsed / 0.25 + 2
+        assert len(repaints) < pages / 2
+        assert repaints[-1] == 1200  # the final repaint shows everything
+        assert app.table.virtual_size.height == 1201
+        assert "all 1,200 loaded" in static_text(app.status_line)
+
+
+async def test_load_all_keeps_the_cursor_on_its_job_when_rows_arrive_above(
+    clock: FakeClock,
+) -> None:
+    sim = Simulator(jobs=400, seed=3, clock=clock, arrival_interval=0)
+    app = make_app(sim, clock, page_size=20)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("s", "s", "s")  # sort by source: later pages land above the cursor
+        await pilot.press("down", "down", "down")
+        job = app.table.current.job_id if app.table.current else None
+        await pilot.press("a")
+        await settle(pilot, lambda: not app.loading_all and not app.store.next_cursor, 500)
+        assert app.table.current is not None and app.table.current.job_id == job
