@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -677,16 +678,19 @@ class ReductoApp(App[None]):
     ) -> None:
         try:
             if export_format in (LIST_CSV, LIST_JSONL):
-                text = render_list(
-                    export_format, rows if rows is not None else self.store.view.rows
-                )
+                # A copy: live refresh edits the view's list while the thread reads it.
+                listed = list(rows if rows is not None else self.store.view.rows)
+                render: Callable[[], str] = partial(render_list, export_format, listed)
             else:
                 assert job_id is not None
                 detail = self.detail.detail if self.open_job == job_id else None
                 if detail is None or detail.result is None:
                     detail = await self.client.get_job(job_id)
-                text = render_job(export_format, detail, job_id)
-            written = write_atomic(path, text, overwrite=overwrite)
+                render = partial(render_job, export_format, detail, job_id)
+            # Rendering and writing 100k rows takes most of a second: not on the event loop.
+            written = await asyncio.to_thread(
+                lambda: write_atomic(path, render(), overwrite=overwrite)
+            )
         except ReductoError as exc:
             self.notify(f"Export failed: {exc.message}", severity="error", timeout=10)
             return

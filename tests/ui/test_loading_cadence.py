@@ -1,13 +1,21 @@
-"""Loading every page repaints a few times a second, not once per page."""
+"""Loading every page repaints a few times a second, not once per page; exporting a list
+runs off the event loop."""
 
 from __future__ import annotations
 
+import asyncio
 import time
+from pathlib import Path
+from typing import Any
+
+import pytest
 
 from reducto_tui.demo.simulator import Simulator
+from reducto_tui.ui import app as app_module
 from tests.conftest import FakeClock
 from tests.plain import static_text
 from tests.ui.conftest import make_app, settle, wait_loaded
+from tests.ui.test_actions import export_with_defaults
 
 
 async def test_load_all_repaints_on_a_cadence_not_per_page(clock: FakeClock) -> None:
@@ -50,3 +58,30 @@ async def test_load_all_keeps_the_cursor_on_its_job_when_rows_arrive_above(
         await pilot.press("a")
         await settle(pilot, lambda: not app.loading_all and not app.store.next_cursor, 500)
         assert app.table.current is not None and app.table.current.job_id == job
+
+
+async def test_exporting_a_list_does_not_block_the_event_loop(
+    sim: Simulator, clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    render_list = app_module.render_list
+    rendering = {"on_loop": None}
+
+    def slow_render(*args: Any) -> str:
+        try:
+            asyncio.get_running_loop()
+            rendering["on_loop"] = True
+        except RuntimeError:
+            rendering["on_loop"] = False
+        time.sleep(0.3)  # as long as 100k rows take
+        return render_list(*args)
+
+    monkeypatch.setattr(app_module, "render_list", slow_render)
+    app = make_app(sim, clock, export_dir=tmp_path)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await export_with_defaults(pilot, app, "ctrl+s")
+        await settle(pilot, lambda: rendering["on_loop"] is not None)
+        assert rendering["on_loop"] is False
+        await settle(pilot, lambda: any(tmp_path.glob("*.csv")))
+        (csv,) = tmp_path.glob("*.csv")
+        assert len(csv.read_text().splitlines()) == len(app.store.view) + 1
