@@ -120,6 +120,16 @@ def main(
     show_default=True,
     help="Mean seconds between new jobs (0 = none).",
 )
+@click.option(
+    "--long-poll",
+    is_flag=True,
+    help="Honour GET /job/{id}?timeout= (the older Jobs spec); v1.12.20 has no such parameter.",
+)
+@click.option(
+    "--extended-statuses",
+    is_flag=True,
+    help="GET /job/{id} also answers InProgress/Completing/Cancelled (not in v1.12.20).",
+)
 def demo_server(
     host: str,
     port: int,
@@ -130,10 +140,12 @@ def demo_server(
     rate_limit: float,
     require_key: str | None,
     arrival_interval: float,
+    long_poll: bool,
+    extended_statuses: bool,
 ) -> None:
     """Serve the Reducto-compatible demo Jobs API in the foreground."""
     from reducto_tui.demo.runner import serve_forever
-    from reducto_tui.demo.server import Faults
+    from reducto_tui.demo.server import Extras, Faults
 
     faults = Faults(
         latency=latency,
@@ -142,7 +154,8 @@ def demo_server(
         require_key=require_key,
         seed=seed,
     )
-    serve_forever(host, port, jobs, seed, faults, arrival_interval)
+    extras = Extras(long_poll=long_poll, extended_statuses=extended_statuses)
+    serve_forever(host, port, jobs, seed, faults, arrival_interval, extras)
 
 
 @main.group()

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from reducto_tui.api.client import ReductoClient
-from reducto_tui.demo.server import Faults, create_app
+from reducto_tui.demo.server import Extras, Faults, create_app
 from reducto_tui.demo.simulator import Simulator
 
 #: 2026-03-01 12:00:00 UTC: every snapshot and fixed-clock test lives at this moment.
@@ -43,9 +43,9 @@ def sim(clock: FakeClock) -> Simulator:
 
 
 def in_process_client(
-    sim: Simulator, faults: Faults | None = None, **kwargs: object
+    sim: Simulator, faults: Faults | None = None, extras: Extras | None = None, **kwargs: object
 ) -> ReductoClient:
-    transport = httpx.ASGITransport(app=create_app(sim, faults))
+    transport = httpx.ASGITransport(app=create_app(sim, faults, extras))
     kwargs.setdefault("sleep", _no_sleep)
     return ReductoClient("test-key-SECRET", "http://demo.test", transport=transport, **kwargs)  # type: ignore[arg-type]
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import uvicorn
 
-from reducto_tui.demo.server import Faults, create_app
+from reducto_tui.demo.server import Extras, Faults, create_app
 from reducto_tui.demo.simulator import Simulator
 
 
@@ -31,6 +31,7 @@ class BackgroundServer:
         port: int | None = None,
         clock: Callable[[], float] = time.time,
         arrival_interval: float = 8.0,
+        extras: Extras | None = None,
     ) -> None:
         self.simulator = Simulator(
             jobs=jobs, seed=seed, clock=clock, arrival_interval=arrival_interval
@@ -38,7 +39,7 @@ class BackgroundServer:
         self.host = host
         self.port = port or free_port(host)
         config = uvicorn.Config(
-            create_app(self.simulator, faults),
+            create_app(self.simulator, faults, extras),
             host=host,
             port=self.port,
             log_level="critical",
@@ -73,7 +74,14 @@ class BackgroundServer:
 
 
 def serve_forever(
-    host: str, port: int, jobs: int, seed: int, faults: Faults, arrival_interval: float = 8.0
+    host: str,
+    port: int,
+    jobs: int,
+    seed: int,
+    faults: Faults,
+    arrival_interval: float = 8.0,
+    extras: Extras | None = None,
 ) -> None:
     sim = Simulator(jobs=jobs, seed=seed, arrival_interval=arrival_interval)
-    uvicorn.run(create_app(sim, faults), host=host, port=port, log_level="info", lifespan="off")
+    app = create_app(sim, faults, extras)
+    uvicorn.run(app, host=host, port=port, log_level="info", lifespan="off")

@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from reducto_tui.demo.simulator import Simulator, decode_cursor
 
 DELETE_CLEANUP_S = 3.0
+DEMO_VERSION = "v1.12.20-demo"
 MAX_LONG_POLL_S = 30.0
 CREATE_KINDS = {
     "parse": "Parse",
@@ -45,10 +46,44 @@ class Faults:
     seed: int = 0
 
 
-def _validation_error(loc: list[str | int], msg: str, kind: str, value: Any) -> JSONResponse:
+@dataclass(frozen=True)
+class Extras:
+    """Behaviours the v1.12.20 spec does not promise: all off, so the demo is the spec."""
+
+    #: Honour ``GET /job/{id}?timeout=`` by holding the answer until the job changes (the
+    #: older Jobs spec's long-poll). Without it the parameter is ignored, as v1.12.20 does.
+    long_poll: bool = False
+    #: Let ``GET /job/{id}`` answer ``InProgress``, ``Completing`` and ``Cancelled`` as
+    #: ``GET /jobs`` does, instead of v1.12.20's ``Pending``/``Failed`` for them.
+    extended_statuses: bool = False
+
+
+def _validation_error(
+    loc: list[str | int], msg: str, kind: str, value: Any, ctx: dict[str, Any] | None = None
+) -> JSONResponse:
     """FastAPI's ``HTTPValidationError`` shape, as Reducto answers."""
-    return JSONResponse(
-        {"detail": [{"loc": loc, "msg": msg, "type": kind, "input": value}]}, status_code=422
+    item: dict[str, Any] = {"loc": loc, "msg": msg, "type": kind, "input": value}
+    if ctx:
+        item["ctx"] = ctx
+    return JSONResponse({"detail": [item]}, status_code=422)
+
+
+TRUE_WORDS = ("1", "true", "t", "yes", "y", "on")
+FALSE_WORDS = ("0", "false", "f", "no", "n", "off")
+
+
+def _query_bool(request: Request, name: str) -> bool | JSONResponse:
+    """A boolean query parameter read as pydantic does, or its 422."""
+    raw = request.query_params.get(name)
+    if raw is None or raw.lower() in FALSE_WORDS:
+        return False
+    if raw.lower() in TRUE_WORDS:
+        return True
+    return _validation_error(
+        ["query", name],
+        "Input should be a valid boolean, unable to interpret input",
+        "bool_parsing",
+        raw,
     )
 
 
@@ -101,7 +136,11 @@ def _base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-def create_app(sim: Simulator, faults: Faults | None = None) -> Starlette:
+def create_app(
+    sim: Simulator, faults: Faults | None = None, extras: Extras | None = None
+) -> Starlette:
+    extras = extras or Extras()
+
     async def list_jobs(request: Request) -> Response:
         q = request.query_params
         raw_limit = q.get("limit", "100")
@@ -115,9 +154,15 @@ def create_app(sim: Simulator, faults: Faults | None = None) -> Starlette:
             kind, bound = ("greater_than_equal", 1) if limit < 1 else ("less_than_equal", 500)
             word = "greater than or equal to" if limit < 1 else "less than or equal to"
             return _validation_error(
-                ["query", "limit"], f"Input should be {word} {bound}", kind, raw_limit
+                ["query", "limit"],
+                f"Input should be {word} {bound}",
+                kind,
+                raw_limit,
+                {"ge" if limit < 1 else "le": bound},
             )
-        exclude = q.get("exclude_configs", "false").lower() in ("1", "true", "yes", "on")
+        exclude = _query_bool(request, "exclude_configs")
+        if isinstance(exclude, JSONResponse):
+            return exclude
         cursor = q.get("cursor") or None
         if cursor is not None:
             try:
@@ -164,7 +209,7 @@ def create_app(sim: Simulator, faults: Faults | None = None) -> Starlette:
         found = _lookup(request.path_params["job_id"])
         if isinstance(found, Response):
             return found
-        raw_timeout = request.query_params.get("timeout")
+        raw_timeout = request.query_params.get("timeout") if extras.long_poll else None
         if raw_timeout:
             try:
                 timeout = min(MAX_LONG_POLL_S, max(0.0, float(raw_timeout)))
@@ -177,10 +222,12 @@ def create_app(sim: Simulator, faults: Faults | None = None) -> Starlette:
                 )
             start_status = found.status(sim.clock())
             deadline = time.monotonic() + timeout
-            # Return as soon as the status changes (or the job is cancelled meanwhile).
+            # Return as soon as the job moves on (or is cancelled meanwhile).
             while time.monotonic() < deadline and found.status(sim.clock()) == start_status:
                 await asyncio.sleep(min(0.1, max(0.0, deadline - time.monotonic())))
-        return JSONResponse(sim.detail(found, _base_url(request)))
+        return JSONResponse(
+            sim.detail(found, _base_url(request), extended_statuses=extras.extended_statuses)
+        )
 
     async def cancel_job(request: Request) -> Response:
         found = _lookup(request.path_params["job_id"])
@@ -202,6 +249,9 @@ def create_app(sim: Simulator, faults: Faults | None = None) -> Starlette:
         return JSONResponse({"job_id": found.job_id, "status": "Cancelled"})
 
     async def delete_job(request: Request) -> Response:
+        include_persisted = _query_bool(request, "include_persisted")
+        if isinstance(include_persisted, JSONResponse):
+            return include_persisted
         found = _lookup(request.path_params["job_id"])
         if isinstance(found, Response):
             return found
@@ -236,7 +286,8 @@ def create_app(sim: Simulator, faults: Faults | None = None) -> Starlette:
         return JSONResponse(sim.result(job, inline=True)["result"])
 
     async def version(request: Request) -> Response:
-        return JSONResponse({"version": "demo", "simulator": True})
+        # v1.12.20 answers a bare JSON string.
+        return JSONResponse(DEMO_VERSION)
 
     routes = [
         Route("/jobs", list_jobs, methods=["GET"]),

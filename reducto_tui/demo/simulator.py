@@ -47,6 +47,9 @@ HOSTILE_SOURCE = "[bold red]not markup[/] \x1b[31mred?\x1b[0m.pdf"
 RUNNING = ("Pending", "Idle", "InProgress", "Completing")
 CANCELLABLE = ("Pending", "Idle", "InProgress", "Completing")
 LARGE_PARSE_PAGES = 120
+#: How ``GET /job/{id}`` names the list's statuses that its v1.12.20 enum lacks.
+DETAIL_STATUS = {"InProgress": "Pending", "Completing": "Pending", "Cancelled": "Failed"}
+CANCELLED_CODE = 499
 
 
 @dataclass(slots=True)
@@ -94,9 +97,13 @@ class SimJob:
         return None
 
     def progress(self, now: float) -> float | None:
-        age = now - self.created - self.queue_s
-        if self.status(now) != "InProgress" or self.run_s <= 0:
+        """Percent done (0-100) while running or completing, else ``None``."""
+        status = self.status(now)
+        if status == "Completing":
+            return 100.0
+        if status != "InProgress" or self.run_s <= 0:
             return None
+        age = now - self.created - self.queue_s
         return round(min(99.0, max(0.0, 100.0 * age / self.run_s)), 1)
 
 
@@ -231,12 +238,23 @@ class Simulator:
             "bucket": None,
         }
 
-    def detail(self, job: SimJob, base_url: str = "") -> dict[str, Any]:
+    def detail(
+        self, job: SimJob, base_url: str = "", extended_statuses: bool = False
+    ) -> dict[str, Any]:
+        """``GET /job/{id}``'s body.
+
+        v1.12.20 gives this endpoint only ``Pending | Completed | Failed | Idle``: a running
+        job reads as ``Pending`` with a ``progress`` percentage and a cancelled one as
+        ``Failed`` with ``error.name = JOB_CANCELLED``. ``extended_statuses`` answers with
+        the list's finer statuses instead, as the older Jobs spec and the guides describe.
+        """
         now = self.clock()
         status = job.status(now)
         body = self.summary(job, now, exclude_configs=False)
         del body["job_id"]
         body.update({"result": None, "progress": job.progress(now), "reason": None, "error": None})
+        if not extended_statuses:
+            body["status"] = DETAIL_STATUS.get(status, status)
         if status == "Failed" and job.failure is not None:
             name, code, message = FAILURES[job.failure]
             body["reason"] = message
@@ -244,7 +262,7 @@ class Simulator:
         elif status == "Cancelled":
             body["reason"] = "The job was cancelled."
             body["error"] = {
-                "code": 499,
+                "code": CANCELLED_CODE,
                 "name": "JOB_CANCELLED",
                 "message": "The job was cancelled by the user.",
                 "job_id": job.job_id,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from reducto_tui.demo.runner import BackgroundServer
+from reducto_tui.demo.server import DEMO_VERSION
 
 reducto = pytest.importorskip("reducto")
 
@@ -36,5 +39,10 @@ async def test_official_sdk_speaks_to_the_demo_server() -> None:
         created = await sdk.parse.run_job(input="https://example.com/doc.pdf")
         assert created.job_id in server.simulator.by_id
         await sdk.job.cancel(created.job_id)
-        assert (await sdk.job.get(created.job_id)).status == "Cancelled"
+        # v1.12.20 (and the SDK's own model) has no Cancelled on GET /job.
+        cancelled = await sdk.job.get(created.job_id)
+        assert cancelled.status == "Failed"
+        assert cancelled.error is not None and cancelled.error.name == "JOB_CANCELLED"
+        # /version is a JSON string; the SDK hands back the body as it came.
+        assert json.loads(await sdk.api_version()) == DEMO_VERSION
         await sdk.close()

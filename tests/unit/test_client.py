@@ -73,7 +73,10 @@ async def test_get_job_of_each_type_and_cancel(
     assert seen == {"Parse", "Extract", "Split", "Classify", "Edit", "Pipeline", "Chart"}
     pending = sim.create("Parse", {"input": "https://x/a.pdf"})
     await client.cancel_job(pending.job_id)
-    assert (await client.get_job(pending.job_id)).status == "Cancelled"
+    # v1.12.20's GET /job has no Cancelled: a cancelled job reads Failed + JOB_CANCELLED.
+    cancelled = await client.get_job(pending.job_id)
+    assert cancelled.status == "Failed"
+    assert cancelled.error is not None and cancelled.error.name == "JOB_CANCELLED"
     with pytest.raises(ConflictError, match="already Cancelled"):
         await client.cancel_job(pending.job_id)
 

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+from typing import Any
+
 import httpx
 import pytest
 
-from reducto_tui.demo.server import Faults, create_app
+from reducto_tui.demo.server import Extras, Faults, create_app
 from reducto_tui.demo.simulator import HOSTILE_SOURCE, Simulator
 from tests.conftest import FakeClock
 
 
-def http(sim: Simulator, faults: Faults | None = None) -> httpx.AsyncClient:
+def http(
+    sim: Simulator, faults: Faults | None = None, extras: Extras | None = None
+) -> httpx.AsyncClient:
     return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=create_app(sim, faults)), base_url="http://demo"
+        transport=httpx.ASGITransport(app=create_app(sim, faults, extras)), base_url="http://demo"
     )
 
 
@@ -37,26 +43,43 @@ async def test_bad_cursor_is_422_and_last_page_has_null_cursor(sim: Simulator) -
     assert len(r.json()["jobs"]) == 300 and r.json()["next_cursor"] is None
 
 
-async def test_job_lifecycle_with_the_clock(clock: FakeClock) -> None:
+async def lifecycle(
+    clock: FakeClock, extras: Extras | None = None
+) -> tuple[list[str], list[float | None], dict[str, Any], str]:
+    """A created job's GET /job statuses (deduplicated) and progress values until it ends."""
     sim = Simulator(jobs=5, seed=1, clock=clock, arrival_interval=0)
-    async with http(sim) as c:
+    async with http(sim, extras=extras) as c:
         created = (await c.post("/parse_async", json={"input": "https://x/doc.pdf"})).json()
         job_id = created["job_id"]
-        job = sim.by_id[job_id]
-        seen = []
+        seen: list[str] = []
+        progress: list[float | None] = []
         for _ in range(400):
             body = (await c.get(f"/job/{job_id}")).json()
             if not seen or seen[-1] != body["status"]:
                 seen.append(body["status"])
+            progress.append(body["progress"])
             if body["status"] in ("Completed", "Failed"):
                 break
             clock.advance(0.5)
-    assert seen[0] in ("Pending", "Idle") and seen[1:3] == ["InProgress", "Completing"]
-    assert seen[-1] == job.outcome
-    if seen[-1] == "Failed":
+    return seen, progress, body, sim.by_id[job_id].outcome
+
+
+async def test_job_lifecycle_reads_as_the_spec_says(clock: FakeClock) -> None:
+    seen, progress, body, outcome = await lifecycle(clock)
+    assert seen[0] in ("Pending", "Idle") and seen[-1] == outcome
+    assert set(seen[1:-1]) <= {"Pending"}, "running reads as Pending on GET /job"
+    running = [p for p in progress if p is not None]
+    assert progress[0] is None and running and running == sorted(running)
+    assert 0 <= running[0] < 50 and running[-1] == 100.0 and progress[-1] is None
+    if outcome == "Failed":
         assert body["reason"] and body["error"]["name"] and body["error"]["code"]
     else:
         assert body["result"]["response_type"] == "parse"
+
+
+async def test_extended_statuses_are_opt_in(clock: FakeClock) -> None:
+    seen, _, _, outcome = await lifecycle(clock, Extras(extended_statuses=True))
+    assert seen[0] in ("Pending", "Idle") and seen[1:] == ["InProgress", "Completing", outcome]
 
 
 async def test_cancel_rules_and_missing_input(sim: Simulator) -> None:
@@ -95,3 +118,23 @@ def test_new_jobs_arrive_over_time(clock: FakeClock) -> None:
     clock.advance(300)
     sim.advance()
     assert 30 < len(sim.jobs) - 10 < 100
+
+
+async def test_timeout_is_ignored_unless_long_poll_is_on(sim: Simulator) -> None:
+    """v1.12.20 has no ``?timeout=``: the demo answers at once unless ``--long-poll``."""
+    queued = sim.create("Parse", {"input": "https://x/q.pdf"})
+    url = f"/job/{queued.job_id}"
+    async with http(sim) as c:
+        started = time.monotonic()
+        r = await c.get(url, params={"timeout": "10"})
+        assert r.status_code == 200 and time.monotonic() - started < 5
+        assert (await c.get(url, params={"timeout": "soon"})).status_code == 200
+    async with http(sim, extras=Extras(long_poll=True)) as c:
+        assert (await c.get(url, params={"timeout": "soon"})).status_code == 422
+        # The clock is frozen, so only the cancel below can end the wait before 10 s.
+        waiting = asyncio.create_task(c.get(url, params={"timeout": "10"}))
+        await asyncio.sleep(0.3)
+        assert not waiting.done()
+        assert (await c.post(f"/cancel/{queued.job_id}")).status_code == 200
+        body = (await asyncio.wait_for(waiting, 5)).json()
+    assert body["status"] == "Failed" and body["error"]["name"] == "JOB_CANCELLED"
