@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import itertools
+
+import httpx
 import pytest
+from starlette.responses import JSONResponse, Response
+from textual.app import App, ComposeResult
 from textual.widgets import Static, TabbedContent
 
+from reducto_tui.api.client import ReductoClient
+from reducto_tui.demo.server import create_app
 from reducto_tui.demo.simulator import Simulator
 from reducto_tui.ui.widgets.detail import DetailPane
 from reducto_tui.ui.widgets.json_view import JsonView
@@ -155,3 +163,158 @@ async def test_extract_shows_the_record_and_its_citations(sim: Simulator, clock:
         assert {"invoice_number", "vendor", "line_items", "total"} <= set(keys)
         citations = text_of(pane, "#result-body")
         assert "Citations" in citations and "invoice_number" in citations
+
+
+# ---------------------------------------------------------------------- following the open job
+
+
+class DeafServer:
+    """The demo server as v1.12.20 describes it: no long-poll (``timeout`` is ignored), so it
+    answers at once. Notes when each job was asked for (on ``clock``), and can answer a
+    chosen request with another status or serve ``result_body`` at result links."""
+
+    def __init__(
+        self,
+        sim: Simulator,
+        clock: FakeClock,
+        fail: dict[int, tuple[int, dict[str, str]]] | None = None,
+        result_body: bytes | None = None,
+    ) -> None:
+        self.app = create_app(sim)
+        self.clock = clock
+        self.asked: list[float] = []
+        self.waits: list[tuple[float, str]] = []
+        self.fail = fail or {}
+        self.result_body = result_body
+
+    async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        if scope["type"] == "http":
+            query = [p for p in scope["query_string"].split(b"&") if not p.startswith(b"timeout=")]
+            scope = {**scope, "query_string": b"&".join(query)}
+            if scope["path"].startswith("/_demo/results/") and self.result_body is not None:
+                await Response(self.result_body, media_type="application/json")(
+                    scope, receive, send
+                )
+                return
+            if scope["path"].startswith("/job/") and scope["method"] == "GET":
+                self.asked.append(self.clock())
+                failure = self.fail.get(len(self.asked))
+                if failure is not None:
+                    status, headers = failure
+                    answer = JSONResponse({"detail": "try later"}, status, headers=headers)
+                    await answer(scope, receive, send)
+                    return
+        await self.app(scope, receive, send)
+
+
+class PaneApp(App[None]):
+    def __init__(self, pane: DetailPane) -> None:
+        super().__init__()
+        self.pane = pane
+
+    def compose(self) -> ComposeResult:
+        yield self.pane
+
+
+def pane_on(server: DeafServer, follow_clock: FakeClock) -> DetailPane:
+    async def sleep(seconds: float) -> None:  # simulated time: the test takes no minutes
+        # What the pane says while it waits is what the user reads meanwhile.
+        if pane.is_mounted:
+            server.waits.append((seconds, text_of(pane, "#detail-title")))
+        follow_clock.advance(seconds)
+        await asyncio.sleep(0.001)
+
+    client = ReductoClient(
+        "key", "http://demo.test", transport=httpx.ASGITransport(app=server), max_retries=0
+    )
+    pane = DetailPane(client, sleep=sleep, clock=follow_clock)
+    return pane
+
+
+def running(sim: Simulator) -> str:
+    return first(sim, "Extract", status="InProgress")
+
+
+def gaps(times: list[float]) -> list[float]:
+    return [round(b - a, 3) for a, b in itertools.pairwise(times)]
+
+
+async def test_open_running_job_is_asked_for_every_2_to_5_seconds(
+    sim: Simulator, clock: FakeClock
+) -> None:
+    follow_clock = FakeClock(0.0)
+    server = DeafServer(sim, follow_clock)
+    pane = pane_on(server, follow_clock)
+    async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
+        pane.open(running(sim))
+        await settle(pilot, lambda: follow_clock.now >= 60, rounds=400, step=0.01)
+        pane.job_id = None
+        await pilot.pause()
+    assert follow_clock.now >= 60, "the follow loop stopped or never paused between requests"
+    spacing = gaps(server.asked)
+    assert spacing and min(spacing) >= 2.0, spacing
+    assert max(spacing) <= 5.0, spacing  # an open running job still looks live
+    assert spacing[-1] > spacing[0], "no back-off while the job did not change"
+    assert 12 <= len(server.asked) <= 31
+
+
+async def test_a_job_deleted_while_open_stops_updates_with_one_message(
+    sim: Simulator, clock: FakeClock
+) -> None:
+    follow_clock = FakeClock(0.0)
+    server = DeafServer(sim, follow_clock)
+    pane = pane_on(server, follow_clock)
+    job_id = running(sim)
+    async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
+        pane.open(job_id)
+        await settle(pilot, lambda: len(server.asked) >= 3, rounds=200, step=0.01)
+        sim.delete(sim.by_id[job_id])  # a second client deletes it; 3 s later it is gone
+        clock.advance(5)
+        await settle(pilot, lambda: pane.follow_note is not None, rounds=200, step=0.01)
+        asked = len(server.asked)
+        for _ in range(20):  # plenty of (simulated) time for any further request
+            await pilot.pause(0.01)
+        title = text_of(pane, "#detail-title")
+        assert len(server.asked) == asked, "kept asking for a deleted job"
+        assert title.count("has been deleted") == 1, title
+        assert "Stopped updating" in title
+        assert pane.detail is not None and "Summary" not in title  # what was known stays
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "least"), [(429, {"Retry-After": "9"}, 9.0), (503, {}, 4.0)]
+)
+async def test_transient_errors_back_off_then_updates_resume(
+    sim: Simulator, clock: FakeClock, status: int, headers: dict[str, str], least: float
+) -> None:
+    follow_clock = FakeClock(0.0)
+    server = DeafServer(sim, follow_clock, fail={3: (status, headers)})
+    pane = pane_on(server, follow_clock)
+    async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
+        pane.open(running(sim))
+        await settle(pilot, lambda: len(server.asked) >= 5, rounds=200, step=0.01)
+        assert "Not updating" not in text_of(pane, "#detail-title")
+        pane.job_id = None
+    assert gaps(server.asked)[2] >= least, gaps(server.asked)
+    wait, said = server.waits[2]
+    assert wait >= least and "Not updating" in said and f"{wait:.0f} s" in said, said
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        (b'{"type": "full", "chunks": "not a list"}', "not a readable parse result"),
+        (b"[" * 100_000 + b"]" * 100_000, "result"),  # too deep for the JSON parser
+    ],
+)
+async def test_url_result_that_cannot_be_read_says_so_in_the_pane(
+    sim: Simulator, clock: FakeClock, body: bytes, says: str
+) -> None:
+    follow_clock = FakeClock(0.0)
+    server = DeafServer(sim, follow_clock, result_body=body)
+    pane = pane_on(server, follow_clock)
+    async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
+        pane.open(first(sim, "Parse", pred=lambda j: j.num_pages >= 120))
+        head = lambda: text_of(pane, "#result-head")  # noqa: E731
+        await settle(pilot, lambda: "link" not in head() and "Downloading" not in head())
+        assert says in head() and "try again" in head(), head()

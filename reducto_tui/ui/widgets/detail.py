@@ -1,7 +1,8 @@
 """The job detail: summary, a view per result kind, a page drawing, and the raw JSON.
 
 Fetching happens in a worker (with a loading state); a job that can still change is then
-followed by asking again every few seconds (the newest API has no long-poll).
+asked for again at a polite pace (:class:`~reducto_tui.core.follow.FollowPace`). Whatever
+goes wrong in any of the pane's workers is said in the pane itself.
 """
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+from pydantic import ValidationError
 from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import on, work
@@ -18,6 +21,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Static, TabbedContent, TabPane, Tree
+from textual.worker import Worker, WorkerState
 
 from reducto_tui.api.client import ReductoClient
 from reducto_tui.api.errors import ReductoError
@@ -36,6 +40,7 @@ from reducto_tui.api.models import (
     V3ExtractResponse,
 )
 from reducto_tui.api.status import is_finished
+from reducto_tui.core.follow import DEFAULT_INTERVAL, FollowPace
 from reducto_tui.export import job_json
 from reducto_tui.render.chart import chart_view
 from reducto_tui.render.classify import classify_view
@@ -48,8 +53,12 @@ from reducto_tui.render.text import clean, safe_text
 from reducto_tui.ui.widgets.json_view import JsonView
 from reducto_tui.ui.widgets.result_tree import Node, ResultTree
 
-#: Seconds between two requests for the open job: never faster than every 2 s.
-FOLLOW_INTERVAL = 2.0
+#: What each worker group of the pane was doing, for the message when one fails.
+_WORK = {
+    "detail": "loading the job",
+    "url-result": "reading the downloaded result",
+    "raw": "preparing the raw JSON",
+}
 
 
 class DetailPane(Vertical):
@@ -73,9 +82,25 @@ class DetailPane(Vertical):
             self.job_id = job_id
             self.detail = detail
 
-    def __init__(self, client: ReductoClient, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        client: ReductoClient,
+        *,
+        id: str | None = None,
+        interval: float = DEFAULT_INTERVAL,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         super().__init__(id=id)
         self.client = client
+        self.interval = interval
+        self._sleep = sleep
+        self._clock = clock
+        #: When the job (by id) was last asked for: a retry waits out the rest of the gap.
+        self._asked: dict[str, float] = {}
+        #: A line under the title about following the job (paused, stopped), or None.
+        self.follow_note: Text | None = None
+        self._heading = Text()
         self.job_id: str | None = None
         self.detail: JobDetail | None = None
         self.error: ReductoError | None = None
@@ -120,6 +145,7 @@ class DetailPane(Vertical):
         self.detail = None
         self.error = None
         self._raw_for = None
+        self.follow_note = None
         self._title(Text(f"Loading job {clean(job_id, True)}…", style="italic"))
         self.query_one("#summary", Static).update(Text("Loading…", style="italic"))
         self._clear_result()
@@ -127,8 +153,12 @@ class DetailPane(Vertical):
 
     @work(exclusive=True, group="detail", exit_on_error=False)
     async def fetch(self, job_id: str) -> None:
+        pace = FollowPace(self.interval)
+        since = self._clock() - self._asked.get(job_id, -pace.interval)
+        if since < pace.interval:  # a quick retry still keeps the gap
+            await self._sleep(pace.interval - since)
         try:
-            detail = await self.client.get_job(job_id)
+            detail = await self._ask(job_id)
         except ReductoError as exc:
             if job_id == self.job_id:
                 self.show_error(exc)
@@ -136,23 +166,58 @@ class DetailPane(Vertical):
         if job_id != self.job_id:
             return
         self.show(detail)
-        while not is_finished(detail.status) and job_id == self.job_id:
-            await asyncio.sleep(FOLLOW_INTERVAL)
+        gap = pace.interval
+        while not is_finished(detail.status):
+            await self._sleep(gap)
             if job_id != self.job_id:
                 return
             try:
-                fresh = await self.client.get_job(job_id)
+                fresh = await self._ask(job_id)
             except ReductoError as exc:
-                self.notify(f"Following {job_id[:8]}: {exc.message}", severity="warning")
-                await asyncio.sleep(5)
+                if job_id != self.job_id:
+                    return
+                wait = pace.failed(exc)
+                if wait is None:
+                    self._stop_following(exc)
+                    return
+                self._set_note(
+                    Text(
+                        f"Not updating: {clean(exc.message)} Next try in {wait:.0f} s.",
+                        style="yellow",
+                    )
+                )
+                gap = wait
                 continue
             if job_id != self.job_id:
                 return
-            if fresh.model_dump(exclude={"result"}) != detail.model_dump(exclude={"result"}) or (
-                fresh.result is not None and detail.result is None
-            ):
+            if self.follow_note is not None:
+                self._set_note(None)
+            changed = fresh.model_dump(exclude={"result"}) != detail.model_dump(
+                exclude={"result"}
+            ) or (fresh.result is not None and detail.result is None)
+            if changed:
                 detail = fresh
                 self.show(detail)
+            gap = pace.answered(changed)
+
+    async def _ask(self, job_id: str) -> JobDetail:
+        self._asked[job_id] = self._clock()
+        try:
+            return await self.client.get_job(job_id)
+        finally:
+            self._asked[job_id] = self._clock()
+
+    def _stop_following(self, exc: ReductoError) -> None:
+        """One message, in the pane, and no more requests: asking again will not help."""
+        text = Text(f"Stopped updating: {clean(exc.message)}", style="bold red")
+        if exc.hint:
+            text.append(f" {clean(exc.hint)}", style="red")
+        text.append("  r: try again", style="dim")
+        self._set_note(text)
+
+    def _set_note(self, note: Text | None) -> None:
+        self.follow_note = note
+        self._title(self._heading)
 
     def show_error(self, exc: ReductoError) -> None:
         self.error = exc
@@ -187,6 +252,9 @@ class DetailPane(Vertical):
             self._fill_raw()
 
     def _title(self, text: Text) -> None:
+        self._heading = text
+        if self.follow_note is not None:
+            text = Text.assemble(text, "\n", self.follow_note)
         self.query_one("#detail-title", Static).update(text)
 
     # ------------------------------------------------------------------ results
@@ -325,21 +393,63 @@ class DetailPane(Vertical):
             return
         if job_id != self.job_id or self.detail is None:
             return
-        if kind == "parse" and isinstance(self.detail.result, ParseResponse):
-            inner = (
-                data.get("result", data)
-                if isinstance(data, dict) and "chunks" not in data
-                else data
-            )
-            full = await asyncio.to_thread(FullResult.model_validate, inner)
-            self.detail.result.result = full
-        elif isinstance(self.detail.result, ExtractResponse):
-            self.detail.result.result = data if isinstance(data, list) else [data]
-        elif isinstance(self.detail.result, SplitResponse):
-            self.detail.result = SplitResponse.model_validate(
-                {**self.detail.result.model_dump(), "result": data}
-            )
+        try:
+            if kind == "parse" and isinstance(self.detail.result, ParseResponse):
+                inner = (
+                    data.get("result", data)
+                    if isinstance(data, dict) and "chunks" not in data
+                    else data
+                )
+                full = await asyncio.to_thread(FullResult.model_validate, inner)
+                if job_id != self.job_id:
+                    return
+                self.detail.result.result = full
+            elif isinstance(self.detail.result, ExtractResponse):
+                self.detail.result.result = data if isinstance(data, list) else [data]
+            elif isinstance(self.detail.result, SplitResponse):
+                self.detail.result = SplitResponse.model_validate(
+                    {**self.detail.result.model_dump(), "result": data}
+                )
+        except ValidationError as exc:
+            head.update(self._bad_download(kind, exc))
+            return
         self._render_result(self.detail.result)
+
+    @staticmethod
+    def _bad_download(kind: str, exc: ValidationError) -> Text:
+        first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid"}
+        where = ".".join(str(part) for part in first.get("loc", ())) or "the top level"
+        text = Text(
+            f"The downloaded result is not a readable {kind} result "
+            f"({clean(where, True)}: {clean(str(first.get('msg', 'invalid')), True)}).\n",
+            style="red",
+        )
+        text.append("The Raw JSON tab shows the job as the API returned it. Press u to try again.")
+        return text
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Worker.StateChanged does not bubble: the app never hears of the pane's failures."""
+        if event.state is not WorkerState.ERROR or event.worker.node is not self:
+            return
+        error = event.worker.error
+        what = _WORK.get(event.worker.group, "working")
+        message = Text(
+            f"Something went wrong while {what}: "
+            f"{clean(type(error).__name__, True)}: {clean(str(error), True)}",
+            style="bold red",
+        )
+        if event.worker.group == "url-result":
+            message.append("\nPress u to try again.", style="dim")
+            self.query_one("#result-head", Static).update(message)
+            return
+        message.append("  r: try again", style="dim")
+        if event.worker.group == "raw":
+            self._raw_for = None
+            self.query_one("#raw", JsonView).set_lines(message.plain.splitlines())
+        elif self.detail is None:
+            self.query_one("#summary", Static).update(message)
+        else:
+            self._set_note(message)
 
     # ------------------------------------------------------------------ selection
 
