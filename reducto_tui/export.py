@@ -11,6 +11,7 @@ import contextlib
 import csv
 import io
 import json
+import math
 import os
 import re
 import tempfile
@@ -118,11 +119,45 @@ def extract_data(detail: JobDetail) -> Any:
 # ---------------------------------------------------------------------- renderers
 
 
+def finite(value: Any) -> Any:
+    """``value`` with every inf/nan float as ``null``: ``Infinity`` and ``NaN`` are not JSON,
+    and a server can send them (``1e400`` parses as inf) in any field we keep as-is."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(v) for v in value]
+    return value
+
+
+#: Kept as ``\\uXXXX`` escapes in JSON text (valid JSON either way): DEL, C1 controls, bidi
+#: overrides and Unicode line separators, which would reorder or split lines in a viewer.
+_JSON_ESCAPE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def dumps(value: Any, indent: int | None = None) -> str:
+    """Strict JSON text of ``value``: never ``Infinity``/``NaN``, no raw control characters."""
+    text = json.dumps(finite(value), indent=indent, ensure_ascii=False, allow_nan=False)
+    return _JSON_ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def job_json(detail: JobDetail, job_id: str) -> str:
-    data = detail.model_dump(mode="json", exclude_unset=True)
+    data = detail.model_dump(mode="python", exclude_unset=True)
     if isinstance(detail.result, UnknownResult):
         data["result"] = detail.result.raw
-    return json.dumps({"job_id": job_id, **data}, indent=2, ensure_ascii=False) + "\n"
+    return dumps(_plain({"job_id": job_id, **data}), indent=2) + "\n"
+
+
+def _plain(value: Any) -> Any:
+    """Python values as JSON types (model_dump's json mode would turn inf into "Infinity")."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
 
 
 def chunks_markdown(result: FullResult, title: str) -> str:
@@ -170,7 +205,7 @@ def to_csv(records: Iterable[dict[str, Any]], fields: tuple[str, ...]) -> str:
 
 
 def to_jsonl(records: Iterable[dict[str, Any]]) -> str:
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    return "".join(dumps(r) + "\n" for r in records)
 
 
 def split_records(result: SplitResult) -> list[dict[str, Any]]:
@@ -214,7 +249,7 @@ def render_job(fmt: ExportFormat, detail: JobDetail, job_id: str) -> str:
         data = extract_data(detail)
         if data is None:
             raise ValueError("This job has no extracted data to export.")
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        return dumps(_plain(data), indent=2) + "\n"
     raise ValueError(f"{fmt.label} does not apply to a single job.")
 
 

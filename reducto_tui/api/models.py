@@ -22,9 +22,14 @@ from pydantic import (
     ValidationError,
     ValidatorFunctionWrapHandler,
     WrapValidator,
+    model_validator,
 )
 
-from reducto_tui.api.status import StatusKind, status_kind
+from reducto_tui.api.status import StatusKind, job_kind, status_kind
+
+#: Larger integers are not counts or codes anyone sends on purpose (and a 5000-digit one
+#: would make every formatter slow): they degrade to "unknown" like any other bad value.
+MAX_INT = 2**63
 
 
 def _or_none(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
@@ -37,16 +42,49 @@ def _or_none(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
 def _as_text(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
     if value is None or isinstance(value, str):
         return value
+    if isinstance(value, dict | list):
+        return None  # a structure is not a word; str() of it would only mislead
     return str(value)
 
 
-LenientInt = Annotated[int | None, WrapValidator(_or_none)]
-LenientFloat = Annotated[float | None, WrapValidator(_or_none)]
+def _number(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """A finite number in range, or ``None``: inf, nan, huge ints and wrong types degrade."""
+    if isinstance(value, bool):
+        return None
+    try:
+        out = handler(value)
+    except (ValidationError, OverflowError, ValueError):
+        return None
+    if isinstance(out, float) and not math.isfinite(out):
+        return None
+    if isinstance(out, int) and not -MAX_INT < out < MAX_INT:
+        return None
+    return out
+
+
+def _not_negative(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    out = _number(value, handler)
+    return out if out is None or out >= 0 else None
+
+
+def _coordinate(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    out = _number(value, handler)
+    return 0.0 if out is None else out
+
+
+LenientInt = Annotated[int | None, WrapValidator(_number)]
+LenientFloat = Annotated[float | None, WrapValidator(_number)]
+#: Counts, durations and credits: a negative value is as wrong as a missing one.
+Count = Annotated[int | None, WrapValidator(_not_negative)]
+Amount = Annotated[float | None, WrapValidator(_not_negative)]
+Coordinate = Annotated[float, WrapValidator(_coordinate)]
 LenientStr = Annotated[str | None, WrapValidator(_as_text)]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    # No inf/nan in any float field: one such value would crash arithmetic and formatting
+    # far from here, and it is not JSON anyway.
+    model_config = ConfigDict(extra="allow", populate_by_name=True, allow_inf_nan=False)
 
 
 def parse_timestamp(raw: str | None) -> datetime | None:
@@ -59,6 +97,13 @@ def parse_timestamp(raw: str | None) -> datetime | None:
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
+    try:
+        # Year 1 at +14:00 or year 9999 at -05:00 leaves datetime's range once in UTC;
+        # the timestamp must also fit the platform's time functions.
+        value = value.astimezone(UTC)
+        datetime.fromtimestamp(value.timestamp(), UTC)
+    except (OverflowError, ValueError, OSError):
+        return None
     return value
 
 
@@ -72,6 +117,16 @@ class ErrorDetail(Model):
     name: LenientStr = None
     message: LenientStr = None
     job_id: LenientStr = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _name_in_code(cls, data: Any) -> Any:
+        # Some servers put the name where the spec puts the numeric code.
+        if isinstance(data, dict) and isinstance(data.get("code"), str) and not data.get("name"):
+            code = data["code"]
+            if code and not code.lstrip("-").isdigit():
+                return {**data, "name": code}
+        return data
 
 
 class ValidationIssue(Model):
@@ -88,10 +143,10 @@ class HTTPValidationError(Model):
 
 
 class BoundingBox(Model):
-    left: float = 0.0
-    top: float = 0.0
-    width: float = 0.0
-    height: float = 0.0
+    left: Coordinate = 0.0
+    top: Coordinate = 0.0
+    width: Coordinate = 0.0
+    height: Coordinate = 0.0
     page: LenientInt = None
     original_page: LenientInt = None
 
@@ -99,33 +154,93 @@ class BoundingBox(Model):
 # --------------------------------------------------------------------------- usage
 
 
-class ParseUsage(Model):
-    num_pages: LenientInt = None
-    credits: LenientFloat = None
-    credit_breakdown: dict[str, float] | None = None
-    page_billing_breakdown: dict[str, list[str]] | None = None
-    non_empty_cell_count: LenientInt = None
-    usage_breakdown: dict[str, Any] | None = None
+def _number_map(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """``{name: number}`` keeping only the entries that are readable numbers."""
+    if not isinstance(value, dict):
+        return None
+    out: dict[str, float] = {}
+    for key, number in value.items():
+        if isinstance(number, bool) or not isinstance(number, int | float):
+            continue
+        if isinstance(number, int) and not -MAX_INT < number < MAX_INT:
+            continue
+        if math.isfinite(number):
+            out[str(key)] = float(number)
+    return out
 
 
-class ExtractUsage(Model):
-    num_pages: LenientInt = None
-    num_fields: LenientInt = None
-    credits: LenientFloat = None
+def _word_lists(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """``{page: [feature, ...]}`` keeping only the string entries."""
+    if not isinstance(value, dict):
+        return None
+    return {
+        str(key): [w for w in words if isinstance(w, str)]
+        for key, words in value.items()
+        if isinstance(words, list)
+    }
+
+
+NumberMap = Annotated[dict[str, float] | None, WrapValidator(_number_map)]
+WordLists = Annotated[dict[str, list[str]] | None, WrapValidator(_word_lists)]
+
+
+class UsageBreakdown(Model):
+    """Raw quantities under Reducto's newer pricing (then ``credits`` is absent).
+
+    One class for the parse, split, edit, extract and classify shapes of the spec: each
+    names its model (``parse_model`` "R-1"/"Legacy", ``extract_model``, ...) and counts
+    pages; parse and extract also carry a ``tier`` ("Default" or "Batch")."""
+
+    parse_model: LenientStr = None
+    split_model: LenientStr = None
+    edit_model: LenientStr = None
+    extract_model: LenientStr = None
+    classify_model: LenientStr = None
+    tier: LenientStr = None
+    parse_pages: Count = None
+    parse_native_pages: Count = None
+    legacy_parse_credits: Amount = None
+    split_pages: Count = None
+    edit_pages: Count = None
+    prefill_pages: Count = None
+    extract_pages: Count = None
+    extract_fields: Count = None
+    classify_pages: Count = None
+    ocr_pages: Count = None
+    charts: Count = None
+    prompted_blocks: Count = None
+
+    @property
+    def model_name(self) -> str | None:
+        return (
+            self.parse_model
+            or self.extract_model
+            or self.split_model
+            or self.classify_model
+            or self.edit_model
+        )
+
+
+Breakdown = Annotated[UsageBreakdown | None, WrapValidator(_or_none)]
+
+
+class Usage(Model):
+    """Every usage shape of the spec in one (ParseUsage, ExtractUsage, ClassifyUsage,
+    ChartUsage): each field is optional, so a renderer shows whichever are present."""
+
+    num_pages: Count = None
+    credits: Amount = None
+    credit_breakdown: NumberMap = None
+    page_billing_breakdown: WordLists = None
+    non_empty_cell_count: Count = None
+    usage_breakdown: Breakdown = None
+    num_fields: Count = None
     extract_mode: LenientStr = None
-    usage_breakdown: dict[str, Any] | None = None
+    num_categories: Count = None
+    num_charts: Count = None
 
 
-class ClassifyUsage(Model):
-    num_pages: LenientInt = None
-    num_categories: LenientInt = None
-    credits: LenientFloat = None
-    usage_breakdown: dict[str, Any] | None = None
-
-
-class ChartUsage(Model):
-    num_charts: LenientInt = None
-    credits: LenientFloat = None
+LenientUsage = Annotated[Usage | None, WrapValidator(_or_none)]
 
 
 # --------------------------------------------------------------------------- parse
@@ -220,7 +335,7 @@ class ParseResponse(Model):
     duration: LenientFloat = None
     pdf_url: LenientStr = None
     studio_link: LenientStr = None
-    usage: ParseUsage | None = None
+    usage: LenientUsage = None
     result: ParseResultBody
     parse_mode: LenientStr = None
     document_properties: DocumentProperties | None = None
@@ -293,7 +408,7 @@ SplitResultBody = Annotated[
 class SplitResponse(Model):
     response_type: Literal["split"] = "split"
     job_id: LenientStr = None
-    usage: ParseUsage | None = None
+    usage: LenientUsage = None
     duration: LenientFloat = None
     result: SplitResultBody
 
@@ -304,7 +419,7 @@ class SplitResponse(Model):
 class ExtractResponse(Model):
     response_type: Literal["extract"] = "extract"
     job_id: LenientStr = None
-    usage: ExtractUsage | None = None
+    usage: LenientUsage = None
     duration: LenientFloat = None
     studio_link: LenientStr = None
     result: list[Any] | UrlResult | None = None
@@ -315,7 +430,7 @@ class ExtractResponse(Model):
 class V3ExtractResponse(Model):
     response_type: Literal["v3_extract"] = "v3_extract"
     job_id: LenientStr = None
-    usage: ExtractUsage | None = None
+    usage: LenientUsage = None
     duration: LenientFloat = None
     studio_link: LenientStr = None
     confidence: LenientStr = None
@@ -350,7 +465,7 @@ class ClassifyResponse(Model):
     job_id: LenientStr = None
     result: UrlResult | ClassifyResponseCategory
     response_confidence: ResponseConfidence | None = None
-    usage: ClassifyUsage | None = None
+    usage: LenientUsage = None
     extra_metadata: dict[str, Any] | None = None
     duration: LenientFloat = None
 
@@ -369,7 +484,7 @@ class ChartResponse(Model):
     response_type: Literal["chart"] = "chart"
     job_id: LenientStr = None
     result: ChartResult
-    usage: ChartUsage | None = None
+    usage: LenientUsage = None
     duration: LenientFloat = None
 
 
@@ -390,7 +505,7 @@ class EditResponse(Model):
     job_id: LenientStr = None
     document_url: str
     form_schema: list[EditWidget] | None = None
-    usage: ParseUsage | None = None
+    usage: LenientUsage = None
 
 
 # --------------------------------------------------------------------------- pipeline
@@ -413,7 +528,7 @@ class PipelineResult(Model):
 class PipelineResponse(Model):
     response_type: Literal["pipeline"] = "pipeline"
     job_id: LenientStr = None
-    usage: ParseUsage | None = None
+    usage: LenientUsage = None
     result: PipelineResult
 
 
@@ -519,9 +634,9 @@ JobResult = Annotated[_KNOWN | None, WrapValidator(_result_or_unknown)]
 class _JobFields(Model):
     status: LenientStr = None
     type: LenientStr = None
-    num_pages: LenientInt = None
-    total_pages: LenientInt = None
-    duration: LenientFloat = None
+    num_pages: Count = None
+    total_pages: Count = None
+    duration: Amount = None
     created_at: LenientStr = None
     raw_config: LenientStr = None
     source: Any = None
@@ -550,20 +665,31 @@ class JobsResponse(Model):
 
 
 class JobDetail(_JobFields):
-    """``GET /job/{job_id}``: the union of ``AsyncJobResponse`` and its enhanced form."""
+    """``GET /job/{job_id}``: the union of ``AsyncJobResponse`` and its enhanced form.
+
+    The plain ``AsyncJobResponse`` has only status, result, progress, reason and error:
+    every other field is then ``None``, meaning "not said", never "blank"."""
 
     result: JobResult = None
     progress: LenientFloat = None
     reason: LenientStr = None
-    error: ErrorDetail | None = None
+    error: Annotated[ErrorDetail | None, WrapValidator(_or_none)] = None
+
+    @property
+    def status_kind(self) -> StatusKind:
+        return job_kind(
+            self.status,
+            progress=self.progress,
+            error_name=self.error.name if self.error is not None else None,
+        )
 
     @property
     def progress_fraction(self) -> float | None:
-        """``progress`` as 0..1: the API does not say whether it sends 0..1 or 0..100."""
-        if self.progress is None or math.isnan(self.progress):
+        """``progress`` as 0..1. The API sends a percentage, 0..100 (the JavaScript docs
+        print ``${job.progress}%``), so 0.5 means half a percent, not half done."""
+        if self.progress is None:
             return None
-        value = self.progress / 100 if self.progress > 1 else self.progress
-        return max(0.0, min(1.0, value))
+        return max(0.0, min(1.0, self.progress / 100))
 
 
 class AsyncJobCreated(Model):
@@ -589,4 +715,7 @@ def source_label(source: Any) -> str:
                 return value
     if isinstance(source, list) and source:
         return source_label(source[0]) + (f" (+{len(source) - 1})" if len(source) > 1 else "")
-    return json.dumps(source, default=str)[:200]
+    try:
+        return json.dumps(source, default=str)[:200]
+    except (ValueError, RecursionError):  # nan/inf inside, or absurdly deep
+        return "unknown"

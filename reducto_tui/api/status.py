@@ -48,6 +48,34 @@ def status_kind(raw: str | None) -> StatusKind:
     return _KINDS.get(key, StatusKind.UNKNOWN)
 
 
+#: ``error.name`` of a cancelled job: ``GET /job/{id}`` has no ``Cancelled`` status (v1.12.20).
+JOB_CANCELLED = "JOB_CANCELLED"
+
+
+def job_kind(
+    raw: str | None, *, progress: float | None = None, error_name: str | None = None
+) -> StatusKind:
+    """The display state of a ``GET /job`` answer, which speaks only ``Pending | Completed |
+    Failed | Idle``: a running job reads as ``Pending`` with a progress, a cancelled one as
+    ``Failed`` with ``JOB_CANCELLED``."""
+    kind = status_kind(raw)
+    if kind is StatusKind.FAILED and error_name == JOB_CANCELLED:
+        return StatusKind.CANCELLED
+    if kind is StatusKind.QUEUED and progress is not None and progress > 0:
+        return StatusKind.RUNNING
+    return kind
+
+
+#: How far along a job is; a job never moves to a lower stage (unknown is not ranked).
+STAGE = {
+    StatusKind.QUEUED: 0,
+    StatusKind.RUNNING: 1,
+    StatusKind.COMPLETED: 2,
+    StatusKind.FAILED: 2,
+    StatusKind.CANCELLED: 2,
+}
+
+
 def is_finished(raw: str | None) -> bool:
     """Unknown statuses count as unfinished: polling them is the safe choice."""
     return status_kind(raw) in FINISHED

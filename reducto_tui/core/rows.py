@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reducto_tui.api.models import JobDetail, SingleJob, source_label
-from reducto_tui.api.status import StatusKind, status_kind
+from reducto_tui.api.status import STAGE, StatusKind, status_kind
 
 
 def _intern(value: str | None) -> str:
@@ -49,7 +49,7 @@ def row_from_job(job: SingleJob | JobDetail, job_id: str, order: int = 0) -> Job
     row = JobRow(
         job_id=job_id,
         status=_intern(job.status),
-        kind=status_kind(job.status),
+        kind=job.status_kind,
         type=_intern(job.type),
         source=source_label(job.source),
         created=created.timestamp() if created else None,
@@ -65,32 +65,47 @@ def row_from_job(job: SingleJob | JobDetail, job_id: str, order: int = 0) -> Job
     return row
 
 
+def _moves_back(row: JobRow, fresh: JobRow) -> bool:
+    """Would ``fresh`` move the job to an earlier stage? ``GET /job`` reads a running job as
+    ``Pending`` and a cancelled one as ``Failed``, so its coarser word must not win."""
+    if not fresh.status:
+        return True  # the answer did not say: keep what we know
+    old, new = STAGE.get(row.kind), STAGE.get(fresh.kind)
+    if old is None or new is None:
+        return False  # an unknown word is the server's news: show it
+    if new < old:
+        return True
+    return row.kind is StatusKind.CANCELLED and fresh.kind is StatusKind.FAILED
+
+
 def merge_row(row: JobRow, fresh: JobRow) -> bool:
     """Copy what the server says now into ``row``; True if anything visible changed.
 
-    Fields the list endpoint does not carry (progress, reason) keep their known values
-    unless the fresh data has them.
+    A value the answer does not carry (``None``: the plain ``GET /job`` shape has no pages,
+    duration, dates or source) keeps the known one, and the status never moves backwards.
     """
     changed = False
-    for name in (
-        "status",
-        "kind",
+    names: tuple[str, ...] = (
         "type",
         "source",
         "created",
         "num_pages",
         "total_pages",
         "duration",
-    ):
+        "progress",
+        "reason",
+    )
+    if not _moves_back(row, fresh):
+        names = ("kind", *names)
+        # Keep the list's exact word ("InProgress", "Cancelled") when GET /job's coarser one
+        # ("Pending" with a progress, "Failed" + JOB_CANCELLED) means the same state.
+        if fresh.kind is not row.kind or status_kind(fresh.status) is fresh.kind:
+            names = ("status", *names)
+    for name in names:
         value = getattr(fresh, name)
-        if value in (None, "") and name in ("source", "created", "type"):
+        if value is None or value == "":
             continue
         if getattr(row, name) != value:
-            setattr(row, name, value)
-            changed = True
-    for name in ("progress", "reason"):
-        value = getattr(fresh, name)
-        if value is not None and getattr(row, name) != value:
             setattr(row, name, value)
             changed = True
     if row.kind != StatusKind.RUNNING and row.progress is not None:

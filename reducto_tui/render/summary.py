@@ -10,18 +10,18 @@ from rich.table import Table
 from rich.text import Text
 
 from reducto_tui.api.models import JobDetail, source_label
-from reducto_tui.api.status import StatusKind, status_kind
+from reducto_tui.api.status import StatusKind
 from reducto_tui.render import format as fmt
 from reducto_tui.render.status import status_badge
 from reducto_tui.render.text import clean, safe_text
-from reducto_tui.render.usage import usage_of
+from reducto_tui.render.usage import usage_of, usage_table
 
 
 def summary(job_id: str, detail: JobDetail, now: float) -> RenderableType:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
-    kind = status_kind(detail.status)
+    kind = detail.status_kind
     created = detail.created
     ts = created.timestamp() if created else None
     grid.add_row("Job ID", safe_text(job_id))
@@ -39,15 +39,9 @@ def summary(job_id: str, detail: JobDetail, now: float) -> RenderableType:
         grid.add_row("Pages", Text(fmt.pages(detail.num_pages, detail.total_pages)))
     if detail.source is not None:
         grid.add_row("Source", safe_text(source_label(detail.source)))
-    usage = usage_of(detail.result)
+    usage = usage_table(usage_of(detail.result))
     if usage is not None:
-        credits = getattr(usage, "credits", None)
-        if credits is not None:
-            grid.add_row("Credits", Text(f"{credits:g}"))
-        breakdown = getattr(usage, "credit_breakdown", None)
-        if breakdown:
-            parts = ", ".join(f"{clean(k, True)} {v:g}" for k, v in breakdown.items())
-            grid.add_row("Breakdown", Text(parts))
+        grid.add_row("Usage", usage)
     if detail.reason:
         grid.add_row("Reason", safe_text(detail.reason, style="red"))
     if detail.error is not None:

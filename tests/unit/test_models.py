@@ -169,9 +169,10 @@ def test_jobs_response_and_progress() -> None:
     assert (
         JobDetail.model_validate({"status": "InProgress", "progress": 40}).progress_fraction == 0.4
     )
+    # A percentage, not a fraction: 0.25 is a quarter of one percent.
     assert (
         JobDetail.model_validate({"status": "InProgress", "progress": 0.25}).progress_fraction
-        == 0.25
+        == 0.0025
     )
 
 
