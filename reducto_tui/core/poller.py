@@ -156,10 +156,13 @@ class Poller:
                     self.expired.add(job_id)
                     return
                 row = self.store.by_id.get(job_id)
-                before = row.status if row is not None else None
+                before = (row.status, row.kind) if row is not None else None
                 changes.extend(self.store.update_detail(job_id, detail))
-                # Only a new status resets the pace; progress ticking along does not.
-                self._reschedule(job_id, changed=detail.status != before)
+                row = self.store.by_id.get(job_id)
+                after = (row.status, row.kind) if row is not None else None
+                # Only a new state of the row resets the pace (GET /job's "Pending" for a
+                # running job is not news); progress ticking along does not either.
+                self._reschedule(job_id, changed=after != before)
 
         await asyncio.gather(*(one(j) for j in job_ids))
         return changes
