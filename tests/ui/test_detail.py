@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import time
 
 import httpx
 import pytest
@@ -12,11 +13,12 @@ from textual.app import App, ComposeResult
 from textual.widgets import Static, TabbedContent
 
 from reducto_tui.api.client import ReductoClient
+from reducto_tui.api.models import BoundingBox, ParseBlock, ParseChunk
 from reducto_tui.demo.server import create_app
 from reducto_tui.demo.simulator import Simulator
 from reducto_tui.ui.widgets.detail import DetailPane
-from reducto_tui.ui.widgets.json_view import JsonView
-from reducto_tui.ui.widgets.result_tree import ResultTree
+from reducto_tui.ui.widgets.json_view import JsonView, line_starts
+from reducto_tui.ui.widgets.result_tree import BATCH, ResultTree
 from tests.conftest import FakeClock
 from tests.plain import static_text
 from tests.ui.conftest import make_app, settle, wait_loaded
@@ -117,7 +119,7 @@ async def test_failed_job_summary_and_raw_json_search(sim: Simulator, clock: Fak
         await pilot.press(*"reason")
         await settle(pilot, lambda: pane.query_one(JsonView).match_line is not None, rounds=50)
         view = pane.query_one(JsonView)
-        assert view.match_line is not None and "reason" in view.lines[view.match_line]
+        assert view.match_line is not None and "reason" in view.line(view.match_line)
 
 
 async def test_missing_job_shows_error_in_place_and_escape_returns(
@@ -318,3 +320,82 @@ async def test_url_result_that_cannot_be_read_says_so_in_the_pane(
         head = lambda: text_of(pane, "#result-head")  # noqa: E731
         await settle(pilot, lambda: "link" not in head() and "Downloading" not in head())
         assert says in head() and "try again" in head(), head()
+
+
+# ---------------------------------------------------------------------- huge results
+
+
+class TreeApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield ResultTree(id="tree")
+
+
+class TickGaps:
+    """The longest the event loop went without running a 5 ms timer (a loose stall guard)."""
+
+    def __init__(self) -> None:
+        self.longest = 0.0
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def _run(self) -> None:
+        last = time.perf_counter()
+        while True:
+            await asyncio.sleep(0.005)
+            now = time.perf_counter()
+            self.longest = max(self.longest, now - last)
+            last = now
+
+    def stop(self) -> float:
+        self._task.cancel()
+        return self.longest
+
+
+async def test_huge_parse_results_grow_the_tree_a_batch_at_a_time() -> None:
+    block = ParseBlock(type="Text", content="words", bbox=BoundingBox(page=3, top=0.1))
+    huge = ParseChunk(content="one chunk of 300,000 blocks", blocks=[block] * 300_000)
+    chunks = [huge, *[ParseChunk(content="small", blocks=[block])] * 300_000]
+    async with TreeApp().run_test(size=(120, 40)) as pilot:
+        tree = pilot.app.query_one(ResultTree)
+        ticks = TickGaps()
+        tree.add_chunks(tree.root, chunks)
+        await pilot.pause()
+        top = tree.root.children
+        assert len(top) == BATCH + 1, "chunks are added one batch at a time"
+        assert f"{len(chunks) - BATCH:,} more" in str(top[-1].label)
+        tree.focus()
+        tree.move_cursor(top[0])
+        await pilot.press("enter")  # open the huge chunk
+        await pilot.pause()
+        blocks = top[0].children
+        assert len(blocks) == BATCH + 1, "a chunk adds one batch of blocks, not all of them"
+        assert f"{300_000 - BATCH:,} more" in str(blocks[-1].label)
+        await pilot.press("down", "down")  # the tree answers keys while most blocks wait
+        assert tree.cursor_node is blocks[1]
+        tree.move_cursor(blocks[-1])
+        await pilot.press("enter")  # "… more": the next batch, and a new "more" after it
+        await pilot.pause()
+        assert len(top[0].children) == 2 * BATCH + 1
+        assert ticks.stop() < 1.0, "the event loop stalled"
+
+
+async def test_raw_json_of_a_million_lines_is_drawn_and_searched_lazily() -> None:
+    filler = '  "key": "value",\n' * 500_000
+    text = "{\n" + filler + '  "needle": 500000,\n' + filler + '  "end": 0\n}\n'
+    starts = line_starts(text)
+    assert len(starts) == 1_000_004
+    view = JsonView(id="raw")
+
+    class RawApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield view
+
+    async with RawApp().run_test(size=(100, 30)) as pilot:
+        view.set_text(text, starts)
+        await pilot.pause()
+        assert view.virtual_size.height == 1_000_004
+        assert view.find("NEEDLE") == 500_001 and view.line(500_001) == '  "needle": 500000,'
+        await pilot.pause()
+        shown = "".join(seg.text for seg in view.render_line(3))
+        assert '"needle"' in shown  # scrolled to it, drawn from the text
+        assert view.find("needle") == 500_001  # wraps round to the only match
+        assert view.find("no such text") is None

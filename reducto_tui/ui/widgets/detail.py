@@ -50,7 +50,7 @@ from reducto_tui.render.parse import block_body, chunk_body, page_drawing
 from reducto_tui.render.split import split_view
 from reducto_tui.render.summary import summary
 from reducto_tui.render.text import clean, safe_text
-from reducto_tui.ui.widgets.json_view import JsonView
+from reducto_tui.ui.widgets.json_view import JsonView, line_starts
 from reducto_tui.ui.widgets.result_tree import Node, ResultTree
 
 #: What each worker group of the pane was doing, for the message when one fails.
@@ -463,12 +463,7 @@ class DetailPane(Vertical):
         if block is not None:
             body.update(block_body(block))
             page = self.query_one("#page-view", Static)
-            parent = event.node.parent
-            siblings = (
-                [b.bbox for b in parent.data.value.blocks if b is not block]
-                if parent is not None and parent.data is not None and parent.data.kind == "chunk"
-                else []
-            )
+            siblings = [b.bbox for b in ResultTree.neighbours(event.node)]
             title = Text(f"{clean(block.type or '?', True)} block", style="bold")
             title.append("   ░ other blocks of its chunk on this page", style="dim")
             page.update(Group(title, page_drawing(block.bbox, others=siblings), block_body(block)))
@@ -490,8 +485,9 @@ class DetailPane(Vertical):
 
     @work(exclusive=True, group="raw", thread=True, exit_on_error=False)
     def _dump_raw(self, detail: JobDetail, job_id: str) -> None:
-        lines = job_json(detail, job_id).splitlines()
-        self.app.call_from_thread(self.query_one("#raw", JsonView).set_lines, lines)
+        text = job_json(detail, job_id)
+        starts = line_starts(text)
+        self.app.call_from_thread(self.query_one("#raw", JsonView).set_text, text, starts)
 
     def action_find(self) -> None:
         self.query_one(TabbedContent).active = "tab-raw"

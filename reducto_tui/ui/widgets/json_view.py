@@ -1,6 +1,15 @@
-"""A line-virtualised, highlighted, searchable view of (possibly megabytes of) JSON text."""
+"""A line-virtualised, highlighted, searchable view of (possibly hundreds of megabytes of) JSON.
+
+The view holds one string and the offset where each line starts (an ``array``, 8 bytes a
+line), never a Python string per line: 11 million lines as a list of strings took gigabytes
+and seconds to build. Only the lines on screen are cleaned and highlighted, as they are drawn.
+"""
 
 from __future__ import annotations
+
+import re
+from array import array
+from bisect import bisect_right
 
 from rich.highlighter import JSONHighlighter
 from rich.segment import Segment
@@ -14,6 +23,18 @@ from reducto_tui.render.text import clean
 
 _HIGHLIGHT = JSONHighlighter()
 _MATCH = Style(bgcolor="yellow", color="black")
+_NEWLINE = re.compile("\n")
+#: Lines measured for the horizontal scroll range (measuring millions is not worth it).
+_MEASURED = 5000
+
+
+def line_starts(text: str) -> array[int]:
+    """Where each line of ``text`` starts (run it in a thread for big texts)."""
+    starts = array("q", [0])
+    starts.extend(m.end() for m in _NEWLINE.finditer(text))
+    if len(starts) > 1 and starts[-1] == len(text):
+        starts.pop()  # a final newline does not start another line
+    return starts
 
 
 class JsonView(ScrollView, can_focus=True):
@@ -21,47 +42,67 @@ class JsonView(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.lines: list[str] = []
+        self._text = ""
+        self._starts: array[int] = array("q")
         self.query_text = ""
         self.match_line: int | None = None
 
+    @property
+    def line_count(self) -> int:
+        return len(self._starts)
+
+    def line(self, index: int) -> str:
+        """Line ``index`` as received (not cleaned for display)."""
+        start = self._starts[index]
+        end = self._starts[index + 1] - 1 if index + 1 < len(self._starts) else len(self._text)
+        return self._text[start:end].rstrip("\n")
+
     def set_lines(self, lines: list[str]) -> None:
-        self.lines = [clean(line, single_line=True) for line in lines]
-        width = max((len(line) for line in self.lines[:5000]), default=0)
-        self.virtual_size = Size(width + 1, len(self.lines))
+        """A few lines (a message); big texts go through :meth:`set_text`."""
+        text = "\n".join(lines)
+        self.set_text(text, line_starts(text) if text else array("q"))
+
+    def set_text(self, text: str, starts: array[int]) -> None:
+        self._text = text
+        self._starts = starts
+        count = min(len(starts), _MEASURED)
+        width = max((len(self.line(n)) for n in range(count)), default=0)
+        self.virtual_size = Size(width + 1, len(starts))
         self.match_line = None
         if self.query_text:  # a search typed while the JSON was still being prepared
             self.find(self.query_text)
         self.refresh()
 
-    def find(self, query: str, forward: bool = True) -> int | None:
+    def find(self, query: str) -> int | None:
         """Jump to the next line containing ``query`` (case-insensitive), wrapping around."""
         self.query_text = query
-        if not query or not self.lines:
+        if not query or not self._starts:
             self.match_line = None
             self.refresh()
             return None
-        needle = query.lower()
-        start = (self.match_line + 1) if self.match_line is not None else 0
-        n = len(self.lines)
-        for step in range(n):
-            index = (start + step) % n if forward else (start - 2 - step) % n
-            if needle in self.lines[index].lower():
-                self.match_line = index
-                self.scroll_to(y=max(0, index - 3), animate=False)
-                self.refresh()
-                return index
-        self.match_line = None
+        pattern = re.compile(re.escape(query), re.IGNORECASE)
+        here = self.match_line
+        start = self._starts[here + 1] if here is not None and here + 1 < self.line_count else 0
+        found = pattern.search(self._text, start) or pattern.search(self._text, 0, start)
+        if found is None:
+            self.match_line = None
+            self.refresh()
+            return None
+        index = bisect_right(self._starts, found.start()) - 1
+        self.match_line = index
+        self.scroll_to(y=max(0, index - 3), animate=False)
         self.refresh()
-        return None
+        return index
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = int(scroll_y) + y
         width = self.size.width
-        if index >= len(self.lines):
+        if index >= self.line_count:
             return Strip.blank(width)
-        text = Text(self.lines[index])
+        # Only what can show: a megabyte-long line is cut before it is cleaned and coloured.
+        raw = self.line(index)[: int(scroll_x) + width + 1]
+        text = Text(clean(raw, single_line=True))
         _HIGHLIGHT.highlight(text)
         if self.query_text:
             text.highlight_words([self.query_text], _MATCH, case_sensitive=False)

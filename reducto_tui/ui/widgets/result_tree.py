@@ -1,11 +1,14 @@
-"""A tree that builds its nodes only when they are expanded.
+"""A tree that builds its nodes only when they are expanded, a batch at a time.
 
 A 20,000-block parse result starts as one node per chunk; a chunk's blocks (and a JSON
-value's children) are added the first time it is opened.
+value's children) are added the first time it is opened. No level ever gets more than
+:data:`BATCH` nodes at once: the rest wait behind a "… N more" node (enter shows the next
+batch), so a million chunks, or one chunk of a million blocks, opens as fast as a small one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,13 +16,17 @@ from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from reducto_tui.api.models import OCRResult, ParseBlock, ParseChunk
+from reducto_tui.api.models import OCRLine, OCRResult, ParseBlock, ParseChunk
 from reducto_tui.render import json_tree
 from reducto_tui.render.parse import block_label, chunk_label
 from reducto_tui.render.text import clean, shorten
 
-#: Children added per expansion; the rest sit behind a "more" node (huge OCR lists).
+#: Children added per expansion; the rest sit behind a "more" node.
 BATCH = 500
+#: Blocks either side of a selected block whose boxes the page drawing shows faintly.
+NEIGHBOURS = 200
+
+AddOne = Callable[[TreeNode["Node"], Any, int], None]
 
 
 @dataclass
@@ -40,11 +47,18 @@ class ResultTree(Tree[Node]):
 
     # ------------------------------------------------------------------ building
 
-    def add_chunks(self, parent: TreeNode[Node], chunks: list[ParseChunk]) -> None:
-        for n, chunk in enumerate(chunks):
-            parent.add(
-                chunk_label(n, chunk), data=Node("chunk", chunk), allow_expand=bool(chunk.blocks)
-            )
+    def add_chunks(self, parent: TreeNode[Node], chunks: Sequence[ParseChunk]) -> None:
+        self._batch(parent, chunks, 0, self._add_chunk)
+
+    def _add_chunk(self, parent: TreeNode[Node], chunk: ParseChunk, index: int) -> None:
+        parent.add(
+            chunk_label(index, chunk),
+            data=Node("chunk", chunk, offset=index),
+            allow_expand=bool(chunk.blocks),
+        )
+
+    def _add_block(self, parent: TreeNode[Node], block: ParseBlock, index: int) -> None:
+        parent.add_leaf(block_label(block), data=Node("block", block, loaded=True, offset=index))
 
     def add_ocr(self, parent: TreeNode[Node], ocr: OCRResult) -> None:
         label = Text(f"OCR: {len(ocr.lines):,} lines, {len(ocr.words):,} words", style="bold")
@@ -85,53 +99,71 @@ class ResultTree(Tree[Node]):
         node = event.node
         if node.data is not None and node.data.kind == "more" and node.parent is not None:
             parent = node.parent
+            items, add = node.data.value
             node.remove()
-            if parent.data is not None:
-                self._load(parent, offset=node.data.offset)
+            self._batch(parent, items, node.data.offset, add)
 
-    def _load(self, node: TreeNode[Node], offset: int = 0) -> None:
+    def _load(self, node: TreeNode[Node]) -> None:
         data = node.data
         if data is None:
             return
         data.loaded = True
         if data.kind == "chunk":
             chunk: ParseChunk = data.value
-            for block in chunk.blocks:
-                node.add_leaf(block_label(block), data=Node("block", block, loaded=True))
             if chunk.enriched:
                 node.add_leaf(
                     Text("enriched: ", style="bold")
                     + Text(shorten(clean(chunk.enriched, True), 200)),
                     data=Node("text", chunk.enriched, loaded=True),
                 )
+            self._batch(node, chunk.blocks, 0, self._add_block)
         elif data.kind == "ocr":
             ocr: OCRResult = data.value
-            self._add_batch(
-                node, [(f"line p.{ln.bbox.page}", ln.text or "") for ln in ocr.lines], offset
-            )
+            self._batch(node, ocr.lines, 0, self._add_ocr_line)
         elif data.kind == "json":
-            items = json_tree.children(data.value)
-            end = min(len(items), offset + BATCH)
-            for key, value in items[offset:end]:
-                self.add_value(node, key, value)
-            if end < len(items):
-                node.add_leaf(
-                    Text(f"… {len(items) - end:,} more (enter to show)", style="italic"),
-                    data=Node("more", None, loaded=True, offset=end),
-                )
+            value = data.value
+            items: Sequence[Any] = value if isinstance(value, list) else list(value.items())
+            self._batch(
+                node, items, 0, self._add_item if isinstance(value, list) else self._add_pair
+            )
 
-    def _add_batch(self, node: TreeNode[Node], items: list[tuple[str, str]], offset: int) -> None:
+    def _add_ocr_line(self, parent: TreeNode[Node], line: OCRLine, index: int) -> None:
+        parent.add_leaf(
+            Text(f"line p.{line.bbox.page}: ", style="dim") + Text(clean(line.text or "", True)),
+            data=Node("text", line.text or "", loaded=True),
+        )
+
+    def _add_item(self, parent: TreeNode[Node], value: Any, index: int) -> None:
+        self.add_value(parent, f"[{index}]", value)
+
+    def _add_pair(self, parent: TreeNode[Node], pair: tuple[Any, Any], index: int) -> None:
+        self.add_value(parent, str(pair[0]), pair[1])
+
+    def _batch(
+        self, parent: TreeNode[Node], items: Sequence[Any], offset: int, add: AddOne
+    ) -> None:
+        """Add ``items[offset:offset + BATCH]``, then a node that adds the next batch."""
         end = min(len(items), offset + BATCH)
-        for key, text in items[offset:end]:
-            node.add_leaf(
-                Text(f"{key}: ", style="dim") + Text(clean(text, True)),
-                data=Node("text", text, loaded=True),
-            )
+        for index in range(offset, end):
+            add(parent, items[index], index)
         if end < len(items):
-            node.add_leaf(
+            parent.add_leaf(
                 Text(f"… {len(items) - end:,} more (enter to show)", style="italic"),
-                data=Node("more", None, loaded=True, offset=end),
+                data=Node("more", (items, add), loaded=True, offset=end),
             )
+
+    @staticmethod
+    def neighbours(node: TreeNode[Node]) -> list[ParseBlock]:
+        """The blocks near a block node's in its chunk (bounded, however big the chunk)."""
+        parent = node.parent
+        if node.data is None or parent is None or parent.data is None:
+            return []
+        if parent.data.kind != "chunk":
+            return []
+        blocks: Sequence[ParseBlock] = parent.data.value.blocks
+        index = node.data.offset
+        low, high = max(0, index - NEIGHBOURS), min(len(blocks), index + NEIGHBOURS + 1)
+        return [blocks[n] for n in range(low, high) if n != index]
 
     @staticmethod
     def block_of(node: TreeNode[Node] | None) -> ParseBlock | None:
