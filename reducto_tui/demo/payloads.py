@@ -10,6 +10,8 @@ import itertools
 import random
 from typing import Any
 
+from reducto_tui.demo.usage import CREDITS, Billing, classify_usage, extract_usage, parse_usage
+
 BLOCK_TYPES = (
     "Title",
     "Section Header",
@@ -59,6 +61,19 @@ KEY_VALUES = (
     ("Policy Number", "PL-5521-0087"),
     ("Member ID", "W2281-4410"),
 )
+
+
+#: The extraction schema the demo's extract jobs ask for (their results follow it).
+EXTRACT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "invoice_number": {"type": "string"},
+        "vendor": {"type": "object"},
+        "line_items": {"type": "array", "items": {"type": "object"}},
+        "total": {"type": "number"},
+        "paid": {"type": "boolean"},
+    },
+}
 
 
 def _bbox(rng: random.Random, page: int, top: float, height: float) -> dict[str, Any]:
@@ -149,6 +164,7 @@ def parse_result(
     blocks_per_page: int = 6,
     blocks_per_chunk: int = 10,
     ocr: bool = False,
+    billing: Billing = CREDITS,
 ) -> dict[str, Any]:
     blocks = parse_blocks(rng, pages, blocks_per_page)
     chunks = []
@@ -190,18 +206,9 @@ def parse_result(
         "duration": round(rng.uniform(1.0, 4.0) + pages * 0.3, 2),
         "pdf_url": f"https://demo.reducto.invalid/pdf/{job_id}.pdf",
         "studio_link": None,
-        "usage": usage(rng, pages),
+        "usage": parse_usage(rng, pages, billing),
         "result": body,
         "parse_mode": "base",
-    }
-
-
-def usage(rng: random.Random, pages: int) -> dict[str, Any]:
-    complex_pages = rng.randint(0, max(0, pages // 4))
-    return {
-        "num_pages": pages,
-        "credits": float(pages + complex_pages),
-        "credit_breakdown": {"page": float(pages), "complex": float(complex_pages)},
     }
 
 
@@ -209,7 +216,9 @@ def url_result(job_id: str, kind: str, url: str) -> dict[str, Any]:
     return {"type": "url", "url": url, "result_id": f"{kind}-{job_id}"}
 
 
-def split_result(rng: random.Random, job_id: str, pages: int, deep: bool) -> dict[str, Any]:
+def split_result(
+    rng: random.Random, job_id: str, pages: int, deep: bool, billing: Billing = CREDITS
+) -> dict[str, Any]:
     names = ["Cover letter", "Invoice", "Bill of lading", "Packing list", "Appendix"]
     cut = (
         sorted(rng.sample(range(2, max(3, pages)), k=min(3, max(0, pages - 2))))
@@ -264,13 +273,15 @@ def split_result(rng: random.Random, job_id: str, pages: int, deep: bool) -> dic
     return {
         "response_type": "split",
         "job_id": job_id,
-        "usage": usage(rng, pages),
+        "usage": parse_usage(rng, pages, billing, "deep_split" if deep else "split"),
         "duration": round(rng.uniform(2, 9), 2),
         "result": body,
     }
 
 
-def extract_result(rng: random.Random, job_id: str, pages: int) -> dict[str, Any]:
+def extract_result(
+    rng: random.Random, job_id: str, pages: int, billing: Billing = CREDITS
+) -> dict[str, Any]:
     items: list[dict[str, Any]] = [
         {
             "description": f"Line item {n + 1}",
@@ -310,7 +321,7 @@ def extract_result(rng: random.Random, job_id: str, pages: int) -> dict[str, Any
     return {
         "response_type": "extract",
         "job_id": job_id,
-        "usage": {"num_pages": pages, "num_fields": 5, "credits": float(pages * 2)},
+        "usage": extract_usage(rng, pages, len(record), billing),
         "duration": round(rng.uniform(3, 20), 2),
         "studio_link": None,
         "result": [record],
@@ -319,7 +330,9 @@ def extract_result(rng: random.Random, job_id: str, pages: int) -> dict[str, Any
     }
 
 
-def classify_result(rng: random.Random, job_id: str, pages: int) -> dict[str, Any]:
+def classify_result(
+    rng: random.Random, job_id: str, pages: int, billing: Billing = CREDITS
+) -> dict[str, Any]:
     categories = ["invoice", "contract", "bank_statement", "medical_record"]
     scores = sorted((rng.random() for _ in categories), reverse=True)
     rng.shuffle(categories)
@@ -343,12 +356,14 @@ def classify_result(rng: random.Random, job_id: str, pages: int) -> dict[str, An
                 for cat, score in zip(categories, scores, strict=True)
             ]
         },
-        "usage": {"num_pages": pages, "num_categories": len(categories), "credits": 1.0},
+        "usage": classify_usage(pages, len(categories), billing),
         "duration": round(rng.uniform(0.5, 3), 2),
     }
 
 
-def edit_result(rng: random.Random, job_id: str, pages: int) -> dict[str, Any]:
+def edit_result(
+    rng: random.Random, job_id: str, pages: int, billing: Billing = CREDITS
+) -> dict[str, Any]:
     widgets = [
         {
             "bbox": _bbox(rng, rng.randint(1, max(1, pages)), 0.1 + n * 0.08, 0.03),
@@ -373,7 +388,7 @@ def edit_result(rng: random.Random, job_id: str, pages: int) -> dict[str, Any]:
         "job_id": job_id,
         "document_url": f"https://demo.reducto.invalid/edited/{job_id}.pdf",
         "form_schema": widgets,
-        "usage": usage(rng, pages),
+        "usage": parse_usage(rng, pages, billing, "edit"),
     }
 
 
@@ -397,11 +412,13 @@ def chart_result(rng: random.Random, job_id: str) -> dict[str, Any]:
     }
 
 
-def pipeline_result(rng: random.Random, job_id: str, pages: int) -> dict[str, Any]:
-    split = split_result(rng, job_id, pages, deep=False)
+def pipeline_result(
+    rng: random.Random, job_id: str, pages: int, billing: Billing = CREDITS
+) -> dict[str, Any]:
+    split = split_result(rng, job_id, pages, deep=False, billing=billing)
     per_split = []
     for s in split["result"]["splits"][:3]:
-        extracted = extract_result(rng, job_id, len(s["pages"]))
+        extracted = extract_result(rng, job_id, len(s["pages"]), billing)
         per_split.append(
             {
                 "split_name": s["name"],
@@ -413,9 +430,9 @@ def pipeline_result(rng: random.Random, job_id: str, pages: int) -> dict[str, An
     return {
         "response_type": "pipeline",
         "job_id": job_id,
-        "usage": usage(rng, pages),
+        "usage": parse_usage(rng, pages, billing),
         "result": {
-            "parse": parse_result(rng, job_id, min(pages, 4)),
+            "parse": parse_result(rng, job_id, min(pages, 4), billing=billing),
             "extract": per_split,
             "split": split,
             "edit": None,

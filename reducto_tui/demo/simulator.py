@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from reducto_tui.demo import payloads
+from reducto_tui.demo.usage import Billing, parse_usage
 
 RETENTION_S = 12 * 3600
 JOB_TYPES = ("Parse", "Parse", "Parse", "Extract", "Split", "Classify", "Edit", "Pipeline", "Chart")
@@ -34,14 +35,67 @@ FILES = (
     "medical_record_redacted.pdf",
     "purchase_order_5531.xlsx",
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A way a job fails: ``name`` is one of v1.12.20's ``ErrorCode`` values."""
+
+    name: str
+    code: int
+    message: str
+    weight: int
+    #: The job types it happens to; empty means any.
+    types: tuple[str, ...] = ()
+
+
+# Weighted so a few reasons recur, as they do on a real account.
 FAILURES = (
-    ("DOCUMENT_PASSWORD_PROTECTED", 400, "The document is password protected."),
-    ("DOCUMENT_CORRUPT", 400, "The document could not be opened: the file appears to be corrupt."),
-    ("TIMEOUT", 504, "Processing did not finish within the time limit."),
-    ("OVERSIZED_RESULT", 413, "The result exceeds the maximum size that can be stored."),
-    ("DOCUMENT_UNSUPPORTED", 415, "This file type is not supported."),
-    ("INVALID_SCHEMA", 422, "The extraction schema is invalid: 'line_items' must be an object."),
+    Failure("TIMEOUT", 504, "Processing did not finish within the time limit.", 8),
+    Failure("DOCUMENT_PASSWORD_PROTECTED", 400, "The document is password protected.", 6),
+    Failure(
+        "DOCUMENT_CORRUPT",
+        400,
+        "The document could not be opened: the file appears to be corrupt.",
+        4,
+    ),
+    Failure(
+        "INVALID_SCHEMA",
+        422,
+        "The extraction schema is invalid: 'line_items' must be an object.",
+        5,
+        ("Extract", "Pipeline"),
+    ),
+    Failure(
+        "LLM_OUTPUT_PARSE_FAILED",
+        502,
+        "The model's answer could not be read as the requested schema.",
+        2,
+        ("Extract", "Pipeline", "Classify"),
+    ),
+    Failure(
+        "FORM_FILL_FAILED",
+        500,
+        "The form could not be filled: no fillable fields found.",
+        6,
+        ("Edit",),
+    ),
+    Failure("DOCUMENT_UNSUPPORTED", 415, "This file type is not supported.", 1),
+    Failure(
+        "OVERSIZED_RESULT",
+        413,
+        "The result exceeds the maximum size that can be stored.",
+        1,
+        ("Parse", "Pipeline"),
+    ),
 )
+#: Share of jobs that sit queued or running far longer than their kind usually takes.
+STUCK_SHARE = 0.03
+#: Share of parse and extract jobs sent with ``queue_priority: batch``.
+BATCH_SHARE = 0.3
+#: The account moved to the newer pricing this long before the demo starts: older jobs
+#: report ``credits``, newer ones ``usage_breakdown``.
+NEW_PRICING_AGE_S = 4 * 3600
 #: A file name that tries markup and terminal escapes, so the demo shows they stay literal.
 HOSTILE_SOURCE = "[bold red]not markup[/] \x1b[31mred?\x1b[0m.pdf"
 RUNNING = ("Pending", "Idle", "InProgress", "Completing")
@@ -64,8 +118,10 @@ class SimJob:
     run_s: float
     completing_s: float
     outcome: str
-    failure: int | None = None
+    failure: Failure | None = None
     idle_label: bool = False
+    batch: bool = False
+    new_pricing: bool = False
     cancelled_at: float | None = None
     deleted_at: float | None = None
     raw_config: str = ""
@@ -125,9 +181,13 @@ class Simulator:
         self.arrival_interval = arrival_interval
         self._rng = random.Random(seed)
         self._arrivals = random.Random(seed + 1)
+        # Traits added later (failure reason, batch, stuck) come from their own stream, so
+        # a seed's jobs keep the ids, types and timings they always had.
+        self._traits = random.Random(f"{seed}:traits")
         self.jobs: list[SimJob] = []
         self.by_id: dict[str, SimJob] = {}
         now = clock()
+        self.pricing_cutover = now - NEW_PRICING_AGE_S
         # A realistic burst: a few dozen jobs in the last three minutes, whatever the total.
         recent = min(jobs, max(15, min(60, jobs // 30)))
         ages = sorted(
@@ -146,7 +206,11 @@ class Simulator:
     # ------------------------------------------------------------------ creation
 
     def _add(
-        self, created: float, type_: str | None = None, source: Any = None, config: Any = None
+        self,
+        created: float,
+        type_: str | None = None,
+        source: Any = None,
+        config: dict[str, Any] | None = None,
     ) -> SimJob:
         rng = self._rng
         seq = len(self.jobs)
@@ -173,19 +237,43 @@ class Simulator:
             run_s=rng.uniform(4, 20) + pages * rng.uniform(0.2, 0.8),
             completing_s=rng.uniform(0.5, 3),
             outcome="Completed" if outcome == "Cancelled" else outcome,
-            failure=rng.randrange(len(FAILURES)) if outcome == "Failed" else None,
-            idle_label=rng.random() < 0.1,
-            raw_config=json.dumps(config or {"input": source, "options": {"ocr_mode": "standard"}}),
         )
+        if outcome == "Failed":
+            rng.randrange(6)  # the draw that once picked the reason: keeps the stream as it was
+        job.idle_label = rng.random() < 0.1
         if outcome == "Cancelled":
             job.cancelled_at = created + queue_s * rng.uniform(0.2, 0.9)
+        self._give_traits(job, outcome == "Failed", config)
+        job.raw_config = json.dumps(config or request_body(job, name))
         self.jobs.append(job)
         self.by_id[job.job_id] = job
         return job
 
+    def _give_traits(self, job: SimJob, failed: bool, config: dict[str, Any] | None) -> None:
+        """Failure reason, batch queue, stuck, pricing: always four draws per job."""
+        fail_roll, batch_roll, stuck_roll, stuck_len = (self._traits.random() for _ in range(4))
+        if failed:
+            job.failure = pick_failure(job.type, fail_roll)
+        if config is not None:
+            job.batch = config.get("queue_priority") == "batch"
+        else:
+            job.batch = job.type in ("Parse", "Extract") and batch_roll < BATCH_SHARE
+        if job.batch:
+            # The batch queue is cheaper because it waits for spare capacity.
+            job.queue_s += 30 + 570 * (batch_roll / BATCH_SHARE if config is None else 0.1)
+        elif config is None and stuck_roll < STUCK_SHARE:
+            # Twenty minutes to three and a half hours: far beyond any kind's usual minute.
+            extra = 1200 + 3 * 3600 * (stuck_len % 0.5) * 2
+            if stuck_len < 0.5:
+                job.queue_s += extra
+            else:
+                job.run_s += extra
+        job.new_pricing = job.created >= self.pricing_cutover
+
     def create(self, type_: str, body: dict[str, Any]) -> SimJob:
         self.advance()
-        job = self._add(self.clock(), type_, source=body.get("input"), config=body)
+        source = body.get("document_url") if type_ == "Edit" else body.get("input")
+        job = self._add(self.clock(), type_, source=source, config=body)
         job.cancelled_at = None  # only the user cancels a job they just created
         return job
 
@@ -256,9 +344,14 @@ class Simulator:
         if not extended_statuses:
             body["status"] = DETAIL_STATUS.get(status, status)
         if status == "Failed" and job.failure is not None:
-            name, code, message = FAILURES[job.failure]
-            body["reason"] = message
-            body["error"] = {"code": code, "name": name, "message": message, "job_id": job.job_id}
+            failure = job.failure
+            body["reason"] = failure.message
+            body["error"] = {
+                "code": failure.code,
+                "name": failure.name,
+                "message": failure.message,
+                "job_id": job.job_id,
+            }
         elif status == "Cancelled":
             body["reason"] = "The job was cancelled."
             body["error"] = {
@@ -274,24 +367,28 @@ class Simulator:
     def result(self, job: SimJob, base_url: str = "", inline: bool = False) -> dict[str, Any]:
         rng = random.Random(f"{self.seed}:{job.seq}")
         pages = job.num_pages
+        billing = Billing(new_pricing=job.new_pricing, batch=job.batch)
         if job.type == "Parse":
             if pages >= LARGE_PARSE_PAGES and not inline:
                 url = f"{base_url}/_demo/results/{job.job_id}?expires={int(self.clock()) + 3600}"
-                res = payloads.parse_result(rng, job.job_id, 1)
+                res = payloads.parse_result(rng, job.job_id, 1, billing=billing)
+                res["usage"] = parse_usage(rng, pages, billing)
                 res["result"] = payloads.url_result(job.job_id, "parse", url)
                 return res
-            return payloads.parse_result(rng, job.job_id, pages, ocr=job.seq % 3 == 0)
+            return payloads.parse_result(
+                rng, job.job_id, pages, ocr=job.seq % 3 == 0, billing=billing
+            )
         if job.type == "Extract":
-            return payloads.extract_result(rng, job.job_id, pages)
+            return payloads.extract_result(rng, job.job_id, pages, billing)
         if job.type == "Split":
-            return payloads.split_result(rng, job.job_id, pages, deep=job.seq % 2 == 0)
+            return payloads.split_result(rng, job.job_id, pages, job.seq % 2 == 0, billing)
         if job.type == "Classify":
-            return payloads.classify_result(rng, job.job_id, pages)
+            return payloads.classify_result(rng, job.job_id, pages, billing)
         if job.type == "Edit":
-            return payloads.edit_result(rng, job.job_id, pages)
+            return payloads.edit_result(rng, job.job_id, pages, billing)
         if job.type == "Chart":
             return payloads.chart_result(rng, job.job_id)
-        return payloads.pipeline_result(rng, job.job_id, pages)
+        return payloads.pipeline_result(rng, job.job_id, pages, billing)
 
     # ------------------------------------------------------------------ actions
 
@@ -305,6 +402,42 @@ class Simulator:
     def delete(self, job: SimJob) -> None:
         if job.deleted_at is None:
             job.deleted_at = self.clock()
+
+
+def pick_failure(type_: str, roll: float) -> Failure:
+    """The failure that ``roll`` (0..1) lands on among those that happen to ``type_``."""
+    fits = [f for f in FAILURES if not f.types or type_ in f.types]
+    mark = roll * sum(f.weight for f in fits)
+    for failure in fits:
+        mark -= failure.weight
+        if mark < 0:
+            return failure
+    return fits[-1]
+
+
+def request_body(job: SimJob, name: str) -> dict[str, Any]:
+    """The v1.12.20 ``*_async`` body a job of this type was created with (its raw_config)."""
+    if job.type == "Edit":
+        return {"document_url": job.source, "edit_instructions": "Fill in the applicant's details."}
+    body: dict[str, Any] = {"input": job.source}
+    if job.type in ("Parse", "Extract"):
+        body["queue_priority"] = "batch" if job.batch else "auto"
+        body["async"] = {"metadata": {"file": name, "batch": f"inbox-{job.seq // 50}"}}
+    if job.type == "Extract":
+        body["instructions"] = {"schema": payloads.EXTRACT_SCHEMA}
+    elif job.type == "Split":
+        body["split_description"] = [
+            {"name": "Invoice", "description": "Pages billing for goods or services."},
+            {"name": "Bill of lading", "description": "Shipping receipt for the goods."},
+        ]
+    elif job.type == "Classify":
+        body["classification_schema"] = [
+            {"category": "invoice", "criteria": ["itemized charges", "amount due"]},
+            {"category": "contract", "criteria": ["parties", "signatures"]},
+        ]
+    elif job.type == "Pipeline":
+        body["pipeline_id"] = "pl_demo_invoices"
+    return body
 
 
 def encode_cursor(seq: int) -> str:

@@ -44,6 +44,14 @@ def response_validator(path: str, method: str, status: int) -> Draft202012Valida
 
 
 @cache
+def request_validator(
+    path: str, method: str, media: str = "application/json"
+) -> Draft202012Validator:
+    body = SPEC["paths"][path][method.lower()]["requestBody"]
+    return _validator(body["content"][media]["schema"])
+
+
+@cache
 def component_validator(name: str) -> Draft202012Validator:
     return _validator({"$ref": f"#/components/schemas/{name}"})
 
@@ -65,6 +73,10 @@ def problems(validator: Draft202012Validator, body: object) -> list[str]:
 
 def check_response(path: str, method: str, status: int, body: object) -> list[str]:
     return problems(response_validator(path, method, status), body)
+
+
+def check_request(path: str, method: str, body: object) -> list[str]:
+    return problems(request_validator(path, method), body)
 
 
 def check_component(name: str, body: object) -> list[str]:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
+from collections import Counter
 from typing import Any
 
 import httpx
 import pytest
 
 from reducto_tui.demo.server import Extras, Faults, create_app
-from reducto_tui.demo.simulator import HOSTILE_SOURCE, Simulator
+from reducto_tui.demo.simulator import HOSTILE_SOURCE, SimJob, Simulator
 from tests.conftest import FakeClock
 
 
@@ -138,3 +140,68 @@ async def test_timeout_is_ignored_unless_long_poll_is_on(sim: Simulator) -> None
         assert (await c.post(f"/cancel/{queued.job_id}")).status_code == 200
         body = (await asyncio.wait_for(waiting, 5)).json()
     assert body["status"] == "Failed" and body["error"]["name"] == "JOB_CANCELLED"
+
+
+def completed_results(sim: Simulator, type_: str) -> list[tuple[SimJob, dict[str, Any]]]:
+    now = sim.clock()
+    return [
+        (j, sim.result(j)) for j in sim.jobs if j.type == type_ and j.status(now) == "Completed"
+    ]
+
+
+def test_usage_in_both_pricing_shapes_with_batch_tier(clock: FakeClock) -> None:
+    sim = Simulator(jobs=600, seed=3, clock=clock, arrival_interval=0)
+    parses = completed_results(sim, "Parse")
+    old = [r["usage"] for j, r in parses if j.created < sim.pricing_cutover]
+    new = [r["usage"] for j, r in parses if j.created >= sim.pricing_cutover]
+    assert old and new
+    for usage in old:
+        assert usage["credits"] == sum(usage["credit_breakdown"].values())
+        assert "usage_breakdown" not in usage
+        pages = usage.get("page_billing_breakdown")
+        if pages is not None:  # per-page features agree with the totals
+            assert len(pages) == usage["num_pages"] == usage["credit_breakdown"]["page"]
+            complex_pages = sum("complex" in f for f in pages.values())
+            assert complex_pages == usage["credit_breakdown"]["complex"]
+    for usage in new:
+        # The newer pricing omits the credit fields and reports raw quantities.
+        assert "credits" not in usage and "credit_breakdown" not in usage
+        assert usage["usage_breakdown"]["parse_model"] in ("R-1", "Legacy")
+    tiers = [u["usage_breakdown"]["tier"] for u in new]
+    assert 0 < tiers.count("Batch") < len(tiers)
+    batch_configs = [json.loads(j.raw_config)["queue_priority"] for j, _ in parses if j.batch]
+    assert batch_configs and set(batch_configs) == {"batch"}
+    models = {
+        "Split": "split_model",
+        "Edit": "edit_model",
+        "Extract": "extract_model",
+        "Classify": "classify_model",
+    }
+    for type_, key in models.items():
+        results = completed_results(sim, type_)
+        assert any("credits" in r["usage"] for j, r in results if not j.new_pricing)
+        assert all(key in r["usage"]["usage_breakdown"] for j, r in results if j.new_pricing)
+
+
+def test_a_few_failure_codes_recur_and_fit_their_job_types(clock: FakeClock) -> None:
+    sim = Simulator(jobs=3000, seed=4, clock=clock, arrival_interval=0)
+    failed = [j for j in sim.jobs if j.status(clock()) == "Failed"]
+    names = Counter(j.failure.name for j in failed if j.failure)
+    assert len(names) >= 5 and sum(n for _, n in names.most_common(3)) > len(failed) / 2
+    for job in failed[:200]:
+        error = sim.detail(job)["error"]
+        assert job.failure is not None and error["name"] == job.failure.name
+        assert error["message"] and error["code"] >= 400
+    by_type = {(j.type, j.failure.name) for j in failed if j.failure}
+    assert {t for t, name in by_type if name == "FORM_FILL_FAILED"} == {"Edit"}
+    assert {t for t, name in by_type if name == "INVALID_SCHEMA"} <= {"Extract", "Pipeline"}
+
+
+def test_some_jobs_are_stuck_far_longer_than_usual(clock: FakeClock) -> None:
+    sim = Simulator(jobs=2000, seed=6, clock=clock, arrival_interval=0)
+    now = clock()
+    active = [j for j in sim.jobs if j.status(now) in ("Pending", "Idle", "InProgress")]
+    stuck = [j for j in active if now - j.created > 20 * 60]
+    assert 1 <= len(stuck) <= len(sim.jobs) * 0.03
+    typical = sorted(j.queue_s + j.run_s for j in sim.jobs if not j.batch)
+    assert typical[len(typical) // 2] < 120, "a usual job takes about a minute"
