@@ -7,6 +7,9 @@
   running, completed, failed, cancelled, unknown), ``type``, ``id``, ``source``, ``reason``;
 * ``pages`` / ``age`` / ``duration`` compare with ``< <= > >= =``; ages and durations take
   ``s m h d`` units (bare numbers are seconds);
+* ``created`` compares with an ISO date or time (``created>=2026-11-24``,
+  ``created<2026-11-24T15:00``; no zone means UTC; a bare date is the whole day) or a relative
+  age (``created>2d`` = created within the last two days);
 * a leading ``-`` negates any term; ``"quoted words"`` match as one phrase.
 
 Every term must match. A term that cannot be read is reported and ignored.
@@ -18,6 +21,7 @@ import operator
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 
 from reducto_tui.api.status import status_kind
 from reducto_tui.core.rows import JobRow
@@ -25,7 +29,7 @@ from reducto_tui.core.rows import JobRow
 Predicate = Callable[[JobRow], bool]
 
 _TOKEN = re.compile(r'-?"[^"]*"?|\S+')
-_COMPARE = re.compile(r"^(pages|age|duration)(<=|>=|<|>|=)(.+)$")
+_COMPARE = re.compile(r"^(pages|age|duration|created)(<=|>=|<|>|=)(.+)$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _OPS: dict[str, Callable[[float, float], bool]] = {
     "<": operator.lt,
@@ -82,6 +86,38 @@ def parse_duration(text: str) -> float:
     if not match:
         raise ValueError(f"'{text}' is not a duration (try 90s, 5m, 2h, 1d)")
     return float(match.group(1)) * _UNITS.get(match.group(2) or "s", 1)
+
+
+def parse_when(text: str, now: float) -> tuple[float, float]:
+    """A point or span in time as ``(start, end)`` epoch seconds (``start == end`` for a point).
+
+    Accepts an ISO date (the whole UTC day), an ISO date-time (UTC unless it has a zone), or a
+    relative age such as ``2d`` (that long before ``now``).
+    """
+    raw = text.strip()
+    try:
+        seconds = parse_duration(raw)
+    except ValueError:
+        pass
+    else:
+        return now - seconds, now - seconds
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+            day = date.fromisoformat(raw)
+            start = datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()
+            return start, start + 86400
+        moment = datetime.fromisoformat(raw.upper().replace("Z", "+00:00"))
+    except (ValueError, OverflowError):
+        raise ValueError(
+            f"'{text}' is not a date, time or age (try 2026-11-24, 2026-11-24T15:00Z, 3h, 2d)"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        stamp = moment.timestamp()
+    except (ValueError, OverflowError):
+        raise ValueError(f"'{text}' is out of range") from None
+    return stamp, stamp
 
 
 def compile_filter(text: str, now: float) -> Filter:
@@ -167,7 +203,27 @@ def _comparison(name: str, op: str, raw: str, now: float) -> Predicate:
             return count is not None and compare(count, limit)
 
         return pages
+    if name == "created":
+        return _created(op, raw, now)
     seconds = parse_duration(raw)
     if name == "age":
         return lambda r: r.created is not None and compare(now - r.created, seconds)
     return lambda r: r.duration is not None and compare(r.duration, seconds)
+
+
+def _created(op: str, raw: str, now: float) -> Predicate:
+    start, end = parse_when(raw, now)
+    # A relative age counts back from now, so "newer" is ">": created>2d = the last two days.
+    # A bare date is a whole day: > is after it, >= from its start, < before it, <= to its end.
+    test: Callable[[float], bool]
+    if op == ">":
+        test = (lambda c: c > start) if start == end else (lambda c: c >= end)
+    elif op == ">=":
+        test = lambda c: c >= start  # noqa: E731
+    elif op == "<":
+        test = lambda c: c < start  # noqa: E731
+    elif op == "<=":
+        test = (lambda c: c <= end) if start == end else (lambda c: c < end)
+    else:
+        test = (lambda c: c == start) if start == end else (lambda c: start <= c < end)
+    return lambda r: r.created is not None and test(r.created)

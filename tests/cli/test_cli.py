@@ -46,4 +46,5 @@ def test_bad_config_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:  # ty
     bad.write_text("page_size = [")
     monkeypatch.setenv("REDUCTO_TUI_CONFIG", str(bad))
     result = CliRunner().invoke(main, ["jobs", "list"])
-    assert result.exit_code == 1 and "not valid TOML" in result.output
+    assert result.exit_code == 2 and "not valid TOML" in result.stderr
+    assert "Traceback" not in result.output

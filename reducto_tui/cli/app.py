@@ -1,0 +1,104 @@
+"""``reducto-tui``: the dashboard (default), ``--demo``, and the scriptable commands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from reducto_tui import __version__
+from reducto_tui.cli.context import global_options, globals_of, load
+from reducto_tui.cli.exits import EXIT_CODES_HELP
+from reducto_tui.cli.root import RootGroup
+
+DEMO_KEY = "demo-key"
+
+
+@click.group(
+    cls=RootGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=EXIT_CODES_HELP,
+)
+@click.option("--demo", is_flag=True, help="Run against a built-in demo server on loopback.")
+@click.option(
+    "--demo-jobs", type=click.IntRange(min=0), default=500, show_default=True, help="Demo jobs."
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Demo data seed.")
+@click.option(
+    "--refresh",
+    "refresh",
+    type=click.FloatRange(min=0),
+    help="Live refresh interval in seconds (0 = off).",
+)
+@click.option("--page-size", type=click.IntRange(1, 500), help="Jobs per page (1-500).")
+@global_options
+@click.version_option(__version__, prog_name="reducto-tui")
+@click.pass_context
+def main(
+    ctx: click.Context,
+    demo: bool,
+    demo_jobs: int,
+    seed: int,
+    refresh: float | None,
+    page_size: int | None,
+) -> None:
+    """A terminal dashboard for Reducto async jobs, and a CLI for scripts.
+
+    Set REDUCTO_API_KEY, then run `reducto-tui`. Try it with no account: `reducto-tui --demo`.
+
+    \b
+    Examples:
+      reducto-tui --demo
+      reducto-tui jobs list --filter 'status:failed age<1h' --format table
+      reducto-tui jobs get c7d791cb --wait
+    """
+    globals_of(ctx)
+    if ctx.invoked_subcommand is not None:
+        return
+    overrides: dict[str, Any] = {"refresh_interval": refresh, "page_size": page_size}
+    from reducto_tui.ui.app import ReductoApp
+
+    if demo:
+        from reducto_tui.demo.runner import BackgroundServer
+
+        server = BackgroundServer(jobs=demo_jobs, seed=seed).start()
+        globals_of(ctx).base_url = server.url
+        settings = load(ctx, api_key=DEMO_KEY, **overrides)
+        try:
+            ReductoApp(settings, demo=True).run()
+        finally:
+            server.stop()
+        return
+    settings = load(ctx, **overrides)
+    if settings.api_key is None:
+        click.echo(
+            "No API key: set REDUCTO_API_KEY (or api_key in the config file), "
+            "or try `reducto-tui --demo`.",
+            err=True,
+        )
+    ReductoApp(settings).run()
+
+
+@main.group(epilog=EXIT_CODES_HELP)
+@global_options
+def jobs() -> None:
+    """Scriptable job commands: list, get, cancel, export, watch.
+
+    Output is a table (or text) on a terminal and JSON lines when piped; choose with --format.
+
+    \b
+    Example:
+      reducto-tui jobs list --all --format id | head
+    """
+
+
+def _register() -> None:
+    from reducto_tui.cli import demo_cmd, jobs_cancel, jobs_export, jobs_get, jobs_list
+
+    main.add_command(demo_cmd.demo_server)
+    for module in (jobs_list, jobs_get, jobs_cancel, jobs_export):
+        jobs.add_command(module.command)
+
+
+_register()
