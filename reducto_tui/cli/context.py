@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
+from reducto_tui import config
 from reducto_tui.api.client import ReductoClient
 from reducto_tui.cli.exits import AUTH, USAGE, CliError
 from reducto_tui.config import ENV_VARS, ConfigError, Settings, config_path, load_settings
@@ -121,7 +122,7 @@ def load(ctx: click.Context, **overrides: Any) -> Settings:
     values: dict[str, Any] = {"base_url": g.base_url, **overrides}
     if g.read_only:
         values["read_only"] = True
-    if g.allow_insecure_http and "allow_insecure_http" in Settings.model_fields:
+    if g.allow_insecure_http:
         values["allow_insecure_http"] = True
     if g.api_key_env:
         key = os.environ.get(g.api_key_env)
@@ -150,13 +151,10 @@ def need_key(settings: Settings) -> None:
 
 def make_client(settings: Settings) -> ReductoClient:
     need_key(settings)
-    return ReductoClient(
-        settings.api_key_value(),
-        settings.base_url,
-        user_id=settings.user_id,
-        retry_after_cap=settings.retry_after_cap,
-        max_result_bytes=settings.max_result_mb * 1024 * 1024,
-    )
+    try:
+        return config.make_client(settings)
+    except ConfigError as exc:
+        raise CliError(str(exc), USAGE) from exc
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:

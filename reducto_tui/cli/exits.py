@@ -27,10 +27,6 @@ EXIT_CODES_HELP = (
     "3 authentication; 4 network or server error; 5 rate limited; 70 unexpected error."
 )
 
-# Errors from the client that are not about the job or the server, but about what was asked.
-_USAGE_ERRORS = ("InvalidJobIdError", "InsecureHttpError", "InsecureURLError")
-_NETWORK_ERRORS = ("ResponseTooLargeError",)
-
 
 class CliError(click.ClickException):
     """A failure with its exit code; shown as one line, with server text escaped."""
@@ -44,17 +40,14 @@ class CliError(click.ClickException):
 
 
 def exit_code(exc: errors.ReductoError) -> int:
-    name = type(exc).__name__
     if isinstance(exc, errors.AuthError):
         return AUTH
     if isinstance(exc, errors.RateLimitError):
         return RATE_LIMITED
     if isinstance(exc, errors.NetworkError | errors.ServerError | errors.BadResponseError):
         return NETWORK
-    if name in _USAGE_ERRORS:
-        return USAGE
-    if name in _NETWORK_ERRORS:
-        return NETWORK
+    if isinstance(exc, errors.InvalidRequestError | errors.InsecureConnectionError):
+        return USAGE  # refused before sending: what was asked (an id, a URL) cannot go out
     return FAILED
 
 

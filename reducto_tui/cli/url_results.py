@@ -7,7 +7,6 @@ import asyncio
 from typing import Any
 
 from reducto_tui.api.client import ReductoClient
-from reducto_tui.api.errors import TimeoutError_
 from reducto_tui.api.models import (
     ExtractResponse,
     FullResult,
@@ -19,18 +18,10 @@ from reducto_tui.api.models import (
     V3ExtractResponse,
 )
 
-#: The longest a whole download may take, however slowly the bytes keep coming.
-DEADLINE_S = 600.0
-
 
 async def _fetch(client: ReductoClient, link: UrlResult) -> Any:
-    try:
-        async with asyncio.timeout(DEADLINE_S):
-            return await client.fetch_url_result(link.url)
-    except TimeoutError:
-        raise TimeoutError_(
-            f"Downloading the result took longer than {DEADLINE_S:.0f} s."
-        ) from None
+    # The client caps the size (max_result_mb) and the time (download_deadline).
+    return await client.fetch_url_result(link.url)
 
 
 def _full(data: Any) -> FullResult:
