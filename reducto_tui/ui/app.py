@@ -25,6 +25,7 @@ from reducto_tui.api.errors import ReductoError
 from reducto_tui.api.status import StatusKind
 from reducto_tui.config import Settings, make_client
 from reducto_tui.core import actions
+from reducto_tui.core.loader import PageOutcome
 from reducto_tui.core.memory import keep_loaded_jobs_out_of_gc
 from reducto_tui.core.poller import Poller
 from reducto_tui.core.rows import JobRow
@@ -245,35 +246,35 @@ class ReductoApp(App[None]):
             await self._load_page(self.store.next_cursor)
 
     async def _load_page(self, cursor: str | None, repaint: bool = True) -> bool:
-        """Fetch one page into the store; ``repaint=False`` leaves the repaint (and the GC
-        freeze) to the caller's cadence, as loading all pages does."""
+        """Fetch one page into the store (core.loader: the first page's refresh fills gaps and
+        feeds the poller's backoff); ``repaint=False`` leaves the repaint (and the GC freeze)
+        to the caller's cadence, as loading all pages does."""
+        loader = self.poller.loader
+        keep: list[str | None] = [None]
+
+        def fetched() -> None:  # after the await, before rows arrive: the row to keep
+            keep[0] = self.table.current.job_id if self.table.current else None
+
         if cursor is None:  # no automatic retry while this one is still on its way
             self.poller.next_due = self.poller.clock() + max(self.poller.interval, 5.0)
-        try:
-            page = await self.client.list_jobs(
-                cursor, self.settings.page_size, self.settings.exclude_configs
-            )
-        except ReductoError as exc:
+            outcome = await loader.first_page(fetched)
+        else:
+            outcome = await loader.next_page(fetched)
+        return self._apply_pages(outcome, keep[0], repaint)
+
+    def _apply_pages(self, outcome: PageOutcome, keep: str | None, repaint: bool = True) -> bool:
+        if outcome.error is not None:
+            exc = outcome.error
             self.load_error = exc.message
-            if not self.store.pages_loaded:
-                self.poller.record_failure(exc)
             self.notify(f"{exc.message} {exc.hint}".strip(), severity="error", timeout=8)
             self._update_chrome()
             return False
-        self.poller.failures = 0
-        self.load_error = ""
+        self.load_error = outcome.problem
         # Before the repaint, so the header says "updated" with the page, not a tick later.
         self.last_updated = self.clock()
-        keep = self.table.current.job_id if self.table.current else None
-        if cursor is None and self.store.pages_loaded:
-            self._apply(self.store.merge_first_page(page.jobs), keep, repaint)
-        else:
-            changes = self.store.add_page(page.jobs, page.next_cursor, page.skipped)
-            self._apply(changes, keep, repaint)
+        self._apply(outcome.changes, keep, repaint)
         if repaint:
             keep_loaded_jobs_out_of_gc()
-        if cursor is None:
-            self.poller.next_due = self.poller.clock() + self.poller.interval
         return True
 
     @work(exclusive=True, group="pages", exit_on_error=False)
@@ -282,12 +283,26 @@ class ReductoApp(App[None]):
         self.load_bar.display = True
         # Repaint a few times a second, not per page (200 pages for 100k jobs).
         paint = Throttle()
-        try:
-            while self.store.next_cursor and self.loading_all:
-                if not await self._load_page(self.store.next_cursor, repaint=False):
-                    break
+
+        keep: list[str | None] = [None]
+
+        def fetched() -> None:  # after the await, before rows arrive: the row to keep
+            keep[0] = self.table.current.job_id if self.table.current else None
+
+        def on_page(outcome: PageOutcome) -> None:
+            if outcome.error is None:
+                self._apply_pages(outcome, keep[0], repaint=False)
                 if paint.ready():
                     self._show_loaded()
+
+        try:
+            # core.loader stops on a repeating cursor or endless empty pages.
+            total = await self.poller.loader.load_all(lambda: self.loading_all, on_page, fetched)
+            if total.error is not None:
+                self._apply_pages(total, keep[0], repaint=False)
+            elif total.problem:
+                self.load_error = total.problem
+                self.notify(total.problem, severity="warning")
         finally:
             self.loading_all = False
             self.load_bar.display = False

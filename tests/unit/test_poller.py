@@ -7,7 +7,9 @@ import itertools
 import httpx
 
 from reducto_tui.api.client import ReductoClient
+from reducto_tui.api.status import StatusKind
 from reducto_tui.core.poller import Poller, PollState
+from reducto_tui.core.rows import JobRow
 from reducto_tui.core.store import JobStore
 from reducto_tui.demo.server import Extras, Faults, create_app
 from reducto_tui.demo.simulator import Simulator
@@ -182,3 +184,166 @@ async def test_running_jobs_on_screen_get_their_progress() -> None:
     assert f"/job/{fresh.job_id}" in transport.paths
     progress = store.by_id[fresh.job_id].progress
     assert progress is not None and 0.4 < progress < 0.8
+
+
+def make_running(sim: Simulator, store: JobStore, clock: FakeClock, rows: list[JobRow]) -> None:
+    """Make jobs run for a long time on the server, and look running in the store."""
+    for row in rows:
+        job = sim.by_id[row.job_id]
+        job.created, job.queue_s, job.run_s = clock() - 10, 0.0, 100_000.0
+        job.cancelled_at = None
+        row.status, row.kind = "InProgress", StatusKind.RUNNING
+
+
+async def test_a_deleted_job_in_a_round_of_50_never_fails_the_round() -> None:
+    sim, clock, transport, client, store = setup(jobs=400)
+    await load_all(client, store)
+    rows = store.rows[100:150]
+    make_running(sim, store, clock, rows)
+    deleting, gone = rows[10], rows[20]
+    sim.by_id[deleting.job_id].deleted_at = clock()  # cleanup running: 409
+    sim.by_id[gone.job_id].deleted_at = clock() - 3600  # cleanup done: 410
+    poller = Poller(client, store, interval=5, page_size=20, clock=clock)
+    transport.paths.clear()
+    await poller.poll_once()
+    assert poller.state is PollState.LIVE and poller.failures == 0
+    assert deleting.local == "deleting" and gone.local == "deleted"
+    others = [r for r in rows if r not in (deleting, gone)]
+    assert len(others) == 48 and all(r.progress is not None for r in others)
+    assert all(f"/job/{r.job_id}" in transport.paths for r in rows)
+    clock.advance(600)
+    transport.paths.clear()
+    await poller.poll_once()
+    asked = set(transport.paths)
+    assert f"/job/{deleting.job_id}" not in asked and f"/job/{gone.job_id}" not in asked
+    assert f"/job/{others[0].job_id}" in asked
+
+
+class PathFaults(httpx.AsyncBaseTransport):
+    """The demo server, with chosen paths answering a chosen status."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.paths: list[str] = []
+        self.faults: dict[str, tuple[int, dict[str, str]]] = {}
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.paths.append(request.url.path)
+        fault = self.faults.get(request.url.path) or self.faults.get("*")
+        if fault is not None:
+            return httpx.Response(fault[0], headers=fault[1], json={"detail": "no"})
+        return await self.inner.handle_async_request(request)
+
+
+def faulty_setup(
+    jobs: int = 300,
+) -> tuple[Simulator, FakeClock, PathFaults, ReductoClient, JobStore]:
+    clock = FakeClock()
+    sim = Simulator(jobs=jobs, seed=11, clock=clock, arrival_interval=0)
+    transport = PathFaults(httpx.ASGITransport(app=create_app(sim, Faults())))
+    client = ReductoClient(
+        "k", "http://demo.test", transport=transport, sleep=no_sleep, max_retries=0
+    )
+    return sim, clock, transport, client, JobStore(clock=clock)
+
+
+async def test_a_transient_error_of_one_job_backs_off_but_keeps_the_rest_of_the_round() -> None:
+    sim, clock, transport, client, store = faulty_setup()
+    await load_all(client, store)
+    rows = store.rows[100:110]
+    make_running(sim, store, clock, rows)
+    transport.faults[f"/job/{rows[0].job_id}"] = (503, {})
+    poller = Poller(client, store, interval=5, page_size=20, clock=clock, concurrency=1)
+    await poller.poll_once()
+    assert poller.state is PollState.RECONNECTING and poller.seconds_until_next() >= 5
+    # Every other job of the round was still asked and applied.
+    assert rows[0].progress is None
+    assert all(r.progress is not None for r in rows[1:])
+    # A 429 stops the rest of the round: the service asked us to slow down.
+    for row in rows:
+        row.progress = None
+    transport.faults = {f"/job/{rows[0].job_id}": (429, {"Retry-After": "7"})}
+    clock.advance(3600)
+    transport.paths.clear()
+    await poller.poll_once()
+    asked = [p for p in transport.paths if p.startswith("/job/")]
+    assert asked[-1] == f"/job/{rows[0].job_id}", "nothing is sent after the 429"
+    assert all(r.progress is None for r in rows[1:])
+    assert poller.seconds_until_next() == 7
+
+
+async def test_a_rejected_key_stops_polling_until_the_user_acts() -> None:
+    sim, clock, transport, client, store = faulty_setup()
+    await load_all(client, store)
+    make_running(sim, store, clock, store.rows[100:105])
+    transport.faults[f"/job/{store.rows[102].job_id}"] = (401, {})
+    poller = Poller(client, store, interval=5, page_size=20, clock=clock)
+    await poller.poll_once()
+    assert poller.state is PollState.KEY_REJECTED
+    transport.paths.clear()
+    for _ in range(100):  # an hour later, still nothing sent: no retry loop with a bad key
+        clock.advance(36)
+        assert not poller.due()
+    transport.faults.clear()
+    poller.refresh_now()  # the user pressed r (say after fixing the key)
+    assert poller.due()
+    await poller.poll_once()
+    assert poller.state is PollState.LIVE
+
+
+async def test_retry_after_zero_waits_a_second_and_an_absurd_one_is_capped() -> None:
+    sim, clock, transport, client, store = faulty_setup(jobs=20)
+    poller = Poller(client, store, interval=5, clock=clock, retry_after_cap=300)
+    transport.faults["*"] = (429, {"Retry-After": "0"})
+    await poller.poll_once()
+    assert poller.seconds_until_next() == 1.0
+    transport.faults["*"] = (429, {"Retry-After": "99999999"})
+    await poller.poll_once()
+    assert poller.seconds_until_next() == 300
+
+
+async def test_round_backoff_doubles_up_to_its_cap() -> None:
+    sim, clock, transport, client, store = faulty_setup(jobs=20)
+    poller = Poller(client, store, interval=5, clock=clock, max_backoff=120)
+    transport.faults["*"] = (503, {})
+    for failures in range(1, 9):
+        await poller.poll_once()
+        ceiling = min(120, 5 * 2**failures)
+        assert ceiling / 2 <= poller.seconds_until_next() <= ceiling, failures
+        clock.advance(poller.seconds_until_next())
+
+
+async def test_unchanged_jobs_back_off_5_10_20_40_60_and_never_faster_than_the_floor() -> None:
+    sim, clock, transport, client, store = setup(jobs=300)
+    await load_all(client, store)
+    row = store.rows[200]
+    make_running(sim, store, clock, [row])
+    poller = Poller(client, store, interval=5, page_size=20, clock=clock)
+    asked_at = []
+    for second in range(400):
+        if poller.due():
+            transport.paths.clear()
+            await poller.poll_once()
+            if f"/job/{row.job_id}" in transport.paths:
+                asked_at.append(second)
+        clock.advance(1)
+    gaps = [b - a for a, b in itertools.pairwise(asked_at)]
+    assert gaps[:6] == [5, 10, 20, 40, 60, 60]
+
+
+async def test_a_fast_round_never_asks_one_job_more_often_than_every_2_s() -> None:
+    sim, clock, transport, client, store = setup(jobs=30)
+    fresh = sim.create("Parse", {"input": "https://x/p.pdf"})
+    fresh.queue_s, fresh.run_s = 0.0, 100_000.0
+    poller = Poller(client, store, interval=0.5, clock=clock, min_job_interval=2.0)
+    poller.visible = {fresh.job_id}
+    asked_at: list[float] = []
+    for _ in range(40):
+        transport.paths.clear()
+        await poller.poll_once()
+        if f"/job/{fresh.job_id}" in transport.paths:
+            asked_at.append(clock())
+        clock.advance(0.5)
+    gaps = [b - a for a, b in itertools.pairwise(asked_at)]
+    assert gaps and min(gaps) >= 2.0
+    assert Poller(client, store, min_job_interval=0.1).min_job_interval == 1.0

@@ -16,6 +16,7 @@ STATE_STYLES = {
     PollState.LIVE: "bold green",
     PollState.PAUSED: "bold yellow",
     PollState.RECONNECTING: "bold red",
+    PollState.KEY_REJECTED: "bold white on dark_red",
     PollState.OFF: "dim",
 }
 

@@ -1,0 +1,192 @@
+"""Loading pages of ``GET /jobs`` into the store: the first page (and its refresh), the next
+page, and every page, each bounded so a misbehaving server cannot loop us for ever.
+
+The UI calls these and applies the :class:`PageOutcome`; the schedule of retries after a
+failure belongs to the poller (:meth:`Poller.record_failure`), which this loader feeds.
+
+A refresh of the first page fills gaps: when more than a page of new jobs arrived since the
+last refresh, it follows the cursor until it meets a job it already knows, so nothing is
+missing between the new top and the old rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from reducto_tui.api.client import ReductoClient
+from reducto_tui.api.errors import ReductoError
+from reducto_tui.api.models import JobsResponse, SingleJob
+from reducto_tui.core.store import Changes, JobStore
+
+if TYPE_CHECKING:
+    from reducto_tui.core.poller import Poller
+
+Hook = Callable[[], None] | None
+
+#: How many pages a refresh follows looking for a known job before it gives up.
+MAX_GAP_PAGES = 20
+#: Pages in a row that hold no job but point to another page: a server going round in circles.
+MAX_EMPTY_PAGES = 3
+
+
+@dataclass
+class PageOutcome:
+    changes: Changes = field(default_factory=Changes)
+    #: The request's failure, if any (already recorded in the poller's backoff).
+    error: ReductoError | None = None
+    #: Why paging stopped early (a repeating cursor, empty pages, a gap left unfilled).
+    problem: str = ""
+    pages: int = 0
+    #: Every job id the pages held (a refresh covers these; the poller skips them).
+    ids: set[str] = field(default_factory=set)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class PageLoader:
+    def __init__(
+        self,
+        client: ReductoClient,
+        store: JobStore,
+        poller: Poller,
+        *,
+        page_size: int = 100,
+        exclude_configs: bool = True,
+        max_gap_pages: int = MAX_GAP_PAGES,
+        max_empty_pages: int = MAX_EMPTY_PAGES,
+    ) -> None:
+        self.client = client
+        self.store = store
+        self.poller = poller
+        self.page_size = page_size
+        self.exclude_configs = exclude_configs
+        self.max_gap_pages = max_gap_pages
+        self.max_empty_pages = max_empty_pages
+
+    async def _page(self, cursor: str | None) -> JobsResponse:
+        return await self.client.list_jobs(cursor, self.page_size, self.exclude_configs)
+
+    @staticmethod
+    def _fetched(hook: Hook) -> None:
+        # The UI reads its state here, after the await and before the store changes (say,
+        # which job is under the cursor, so it can keep it there once rows arrive above).
+        if hook is not None:
+            hook()
+
+    # ------------------------------------------------------------------ first page
+
+    async def first_page(self, on_fetched: Hook = None) -> PageOutcome:
+        """Load the first page, or refresh it once loaded. A failure goes into the poller's
+        backoff (the next try waits); a success puts the next refresh one interval away."""
+        outcome = PageOutcome()
+        try:
+            if not self.store.pages_loaded:
+                page = await self._page(None)
+                self._fetched(on_fetched)
+                outcome.changes = self.store.add_page(page.jobs, page.next_cursor, page.skipped)
+                outcome.pages = 1
+            else:
+                await self._refresh(outcome, on_fetched)
+        except ReductoError as exc:
+            self.poller.record_failure(exc)
+            outcome.error = exc
+            return outcome
+        self.poller.record_success()
+        return outcome
+
+    async def refresh(self, on_fetched: Hook = None) -> PageOutcome:
+        """The first page merged on top, following the cursor over any gap. Raises the
+        request's :class:`ReductoError`; the caller (a poll round) decides the schedule."""
+        outcome = PageOutcome()
+        await self._refresh(outcome, on_fetched)
+        return outcome
+
+    async def _refresh(self, outcome: PageOutcome, on_fetched: Hook) -> None:
+        known = self.store.by_id
+        page = await self._page(None)
+        outcome.pages = 1
+        jobs: list[SingleJob] = list(page.jobs)
+        seen_cursors: set[str] = set()
+        cursor = page.next_cursor
+        # Nothing of this page known yet (and something loaded before): jobs may be missing
+        # between this page and the old top. Follow the cursor until a known job shows up.
+        reached = not known or any(j.job_id in known for j in page.jobs)
+        while not reached and cursor and cursor not in seen_cursors:
+            if outcome.pages >= self.max_gap_pages:
+                outcome.problem = (
+                    f"More than {self.max_gap_pages} pages of new jobs arrived; "
+                    "some older ones may be missing until you reload."
+                )
+                break
+            seen_cursors.add(cursor)
+            page = await self._page(cursor)
+            outcome.pages += 1
+            jobs.extend(page.jobs)
+            reached = any(j.job_id in known for j in page.jobs)
+            cursor = page.next_cursor
+        outcome.ids = {j.job_id for j in jobs}
+        self._fetched(on_fetched)
+        outcome.changes = self.store.merge_first_page(jobs)
+
+    # ------------------------------------------------------------------ further pages
+
+    async def next_page(self, on_fetched: Hook = None) -> PageOutcome:
+        """The page after the loaded ones (nothing when all are loaded)."""
+        outcome = PageOutcome()
+        cursor = self.store.next_cursor
+        if not self.store.pages_loaded or not cursor:
+            return outcome
+        try:
+            page = await self._page(cursor)
+        except ReductoError as exc:
+            outcome.error = exc
+            return outcome
+        outcome.pages = 1
+        self._fetched(on_fetched)
+        if page.next_cursor == cursor:
+            # The same cursor again would fetch this page for ever: stop here.
+            outcome.problem = "The server sent the same page cursor twice; stopped loading."
+            outcome.changes = self.store.add_page(page.jobs, None, page.skipped)
+            return outcome
+        outcome.changes = self.store.add_page(page.jobs, page.next_cursor, page.skipped)
+        return outcome
+
+    async def load_all(
+        self,
+        keep_going: Callable[[], bool] = lambda: True,
+        on_page: Callable[[PageOutcome], None] | None = None,
+        on_fetched: Hook = None,
+    ) -> PageOutcome:
+        """Every remaining page, until the last, ``keep_going()`` turns false, a request
+        fails, or the server loops: a cursor seen before, or ``max_empty_pages`` pages in a
+        row with no job but a new cursor."""
+        total = PageOutcome()
+        seen: set[str] = set()
+        empty = 0
+        while self.store.next_cursor and keep_going():
+            cursor = self.store.next_cursor
+            if cursor in seen:
+                total.problem = "The server sent a page cursor seen before; stopped loading."
+                self.store.next_cursor = None
+                break
+            seen.add(cursor)
+            outcome = await self.next_page(on_fetched)
+            total.changes.extend(outcome.changes)
+            total.pages += outcome.pages
+            if on_page is not None:
+                on_page(outcome)
+            if outcome.error is not None or outcome.problem:
+                total.error, total.problem = outcome.error, outcome.problem
+                break
+            empty = empty + 1 if not outcome.changes.added else 0
+            if empty >= self.max_empty_pages and self.store.next_cursor:
+                total.problem = (
+                    f"The server sent {empty} pages in a row without new jobs; stopped loading."
+                )
+                self.store.next_cursor = None
+                break
+        return total

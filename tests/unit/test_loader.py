@@ -1,0 +1,141 @@
+"""Page loading: the first page with backoff, gap-free refreshes, bounded load-all."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from reducto_tui.api.client import ReductoClient
+from reducto_tui.core.poller import Poller, PollState
+from reducto_tui.core.store import JobStore
+from reducto_tui.demo.server import Faults, create_app
+from reducto_tui.demo.simulator import Simulator
+from tests.conftest import FakeClock
+
+
+async def no_sleep(seconds: float) -> None:
+    return None
+
+
+def demo(jobs: int = 300) -> tuple[Simulator, FakeClock, ReductoClient, JobStore]:
+    clock = FakeClock()
+    sim = Simulator(jobs=jobs, seed=5, clock=clock, arrival_interval=0)
+    client = ReductoClient(
+        "k",
+        "http://demo.test",
+        transport=httpx.ASGITransport(app=create_app(sim, Faults())),
+        sleep=no_sleep,
+        max_retries=0,
+    )
+    return sim, clock, client, JobStore(clock=clock)
+
+
+def api_order(sim: Simulator) -> list[str]:
+    now = sim.clock()
+    return [j.job_id for j in reversed(sim.jobs) if sim.visible(j, now)]
+
+
+async def test_a_refresh_after_250_new_jobs_at_page_size_100_leaves_no_gap() -> None:
+    sim, clock, client, store = demo()
+    poller = Poller(client, store, interval=5, page_size=100, clock=clock)
+    first = await poller.loader.first_page()
+    assert first.ok and len(store.rows) == 100
+    for n in range(250):
+        clock.advance(1)
+        sim.create("Parse", {"input": f"https://x/new-{n}.pdf"})
+    clock.advance(5)
+    changes = await poller.poll_once()
+    assert poller.state is PollState.LIVE
+    assert len(changes.added) == 250
+    expected = api_order(sim)[:350]
+    assert [r.job_id for r in store.rows] == expected
+    assert [r.job_id for r in store.view.rows] == expected
+    # The cursor for "n" still continues below the old first page.
+    more = await poller.loader.next_page()
+    assert more.ok and [r.job_id for r in more.changes.added] == api_order(sim)[350:450]
+
+
+async def test_a_refresh_gives_up_after_its_page_bound_and_says_so() -> None:
+    sim, clock, client, store = demo(jobs=50)
+    poller = Poller(client, store, interval=5, page_size=10, clock=clock)
+    poller.loader.max_gap_pages = 3
+    await poller.loader.first_page()
+    for n in range(100):
+        clock.advance(1)
+        sim.create("Parse", {"input": f"https://x/new-{n}.pdf"})
+    outcome = await poller.loader.first_page()
+    assert outcome.ok and outcome.pages == 3 and "missing" in outcome.problem
+    assert len(outcome.changes.added) == 30
+
+
+async def test_a_failed_first_page_goes_on_the_backoff_and_a_rejected_key_stops() -> None:
+    sim, clock, _, store = demo(jobs=10)
+    refusing = ReductoClient(
+        "k",
+        "http://demo.test",
+        transport=httpx.ASGITransport(app=create_app(sim, Faults(require_key="other"))),
+        sleep=no_sleep,
+        max_retries=0,
+    )
+    poller = Poller(refusing, store, interval=5, clock=clock)
+    outcome = await poller.loader.first_page()
+    assert not outcome.ok and poller.state is PollState.KEY_REJECTED and not poller.due()
+    flaky = ReductoClient(
+        "k",
+        "http://demo.test",
+        transport=httpx.ASGITransport(app=create_app(sim, Faults(error_rate=1.0))),
+        sleep=no_sleep,
+        max_retries=0,
+    )
+    poller = Poller(flaky, store, interval=5, clock=clock)
+    outcome = await poller.loader.first_page()
+    assert not outcome.ok and poller.state is PollState.RECONNECTING
+    assert 5 <= poller.seconds_until_next() <= 10
+    await poller.loader.first_page()
+    assert 10 <= poller.seconds_until_next() <= 20
+
+
+def looping_server(empty_forever: bool) -> Starlette:
+    """A server whose cursors go round in circles: either back to page 2 after page 3, or
+    to ever new cursors with no jobs."""
+
+    async def jobs(request: Request) -> JSONResponse:
+        cursor = request.query_params.get("cursor")
+        if empty_forever and cursor:
+            return JSONResponse({"jobs": [], "next_cursor": f"{cursor}x"})
+        n = int(cursor[1:]) if cursor else 1
+        items = [
+            {"job_id": f"p{n}-{k}", "status": "Completed", "created_at": "2026-03-01T10:00:00Z"}
+            for k in range(3)
+        ]
+        following = f"c{n + 1}" if n < 3 else "c2"
+        return JSONResponse({"jobs": items, "next_cursor": following})
+
+    return Starlette(routes=[Route("/jobs", jobs)])
+
+
+@pytest.mark.parametrize(("empty_forever", "pages"), [(False, 2), (True, 3)])
+async def test_load_all_stops_on_a_repeating_cursor_or_endless_empty_pages(
+    empty_forever: bool, pages: int
+) -> None:
+    if True:
+        client = ReductoClient(
+            "k",
+            "http://loop.test",
+            transport=httpx.ASGITransport(app=looping_server(empty_forever)),
+            sleep=no_sleep,
+            max_retries=0,
+        )
+        store = JobStore(clock=FakeClock())
+        poller = Poller(client, store, clock=FakeClock())
+        await poller.loader.first_page()
+        seen: list[int] = []
+        outcome = await poller.loader.load_all(on_page=lambda o: seen.append(o.pages))
+        assert outcome.problem and len(seen) == pages, (empty_forever, seen)
+        assert store.next_cursor is None
+        if not empty_forever:
+            assert len(store.rows) == 9
