@@ -157,7 +157,6 @@ class JobStore:
         row = self.by_id.get(job_id)
         if row is not None:
             row.local = state
-            row.version += 1
         return row
 
     # ------------------------------------------------------------------ marks

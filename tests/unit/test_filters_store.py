@@ -142,5 +142,7 @@ def test_durations_and_row_haystack() -> None:
     with pytest.raises(ValueError):
         parse_duration("forever")
     row = row_from_job(job("ID-1", "Failed", source="[b]X[/b]"), "ID-1")
-    assert "[b]x[/b]" in row.haystack and "failed" in row.haystack
-    assert compile_filter("x", FROZEN).matches(row)
+    for word in ("[b]x[/b]", "failed", "id-1", "parse"):
+        assert compile_filter(word, FROZEN).matches(row)
+        assert compile_filter(word, FROZEN).apply([row]) == [row]
+    assert not compile_filter("-failed", FROZEN).matches(row)
