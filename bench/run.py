@@ -1,491 +1,224 @@
-"""Benchmarks named in the issues. Not part of the test suite: ``python bench/run.py``.
+"""Benchmarks of what a user gets (issue 14). Not part of the tests: ``python bench/run.py``.
 
-Prints one line per figure: ``name: value unit (goal: ...) ok`` or ``... MISS``.
-Times are medians/p95 of repeated runs on this machine; comparisons run side by side.
+Every product figure goes through the real path: the app (headless Pilot, real widgets,
+default config, page size included) in a fresh child process, against
+``reducto-tui demo-server`` in another process, through the app's own handlers, ending with
+the screen's repaint; the floor (bare httpx + json.loads at the same page size) is printed
+beside it. ``--quick`` skips the million-job run. One line per figure:
+``name: value unit (goal ...) ok`` or ``... MISS``.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
-import gc
 import json
 import os
-import random
+import platform
 import statistics
+import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
 
-import httpx
+import compare  # noqa: E402
+from server import DemoServer  # noqa: E402
 
-from reducto_tui.api.client import ReductoClient
-from reducto_tui.api.models import JobDetail
-from reducto_tui.core.memory import keep_loaded_jobs_out_of_gc
-from reducto_tui.core.poller import Poller
-from reducto_tui.core.store import JobStore
-from reducto_tui.demo import payloads
-from reducto_tui.demo.server import create_app
-from reducto_tui.demo.simulator import Simulator
+from reducto_tui.config import Settings  # noqa: E402
 
-N = int(os.environ.get("BENCH_JOBS", "100000"))
-FREEZE = os.environ.get("BENCH_NO_FREEZE") is None
+PAGE_SIZE = Settings().page_size  # the default config's
 
 
 def report(name: str, value: float, unit: str, goal: str, ok: bool) -> None:
-    print(f"{name}: {value:,.1f} {unit} (goal: {goal}) {'ok' if ok else 'MISS'}", flush=True)
+    print(f"{name}: {value:,.2f} {unit} (goal: {goal}) {'ok' if ok else 'MISS'}", flush=True)
 
 
-def rss_mb() -> float:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
+def note(text: str) -> None:
+    print(f"  {text}", flush=True)
 
 
-def timed(fn: Callable[[], object], repeat: int = 7) -> list[float]:
-    out = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
-
-
-def p95(values: list[float]) -> float:
-    return sorted(values)[max(0, int(len(values) * 0.95) - 1)]
-
-
-# ---------------------------------------------------------------------- the job table
-
-
-def write_pages(n: int, path: Path) -> None:
-    """``GET /jobs`` pages as JSON lines, made in a child process so the simulator's memory
-    is not counted in this one's RSS."""
-    import subprocess
-
-    code = (
-        "import json,sys\n"
-        "from reducto_tui.demo.simulator import Simulator\n"
-        f"sim = Simulator(jobs={n}, seed=1, arrival_interval=0, hostile=False)\n"
-        "cursor = None\n"
-        f"with open({str(path)!r}, 'w') as out:\n"
-        "    while True:\n"
-        "        page = sim.page(cursor, 500, True)\n"
-        "        out.write(json.dumps(page) + '\\n')\n"
-        "        cursor = page['next_cursor']\n"
-        "        if not cursor: break\n"
+def child(script: str, *args: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, str(HERE / script), *args], capture_output=True, text=True, check=False
     )
-    subprocess.run(
-        [sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1]
+    if done.returncode != 0:
+        raise RuntimeError(f"{script} {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    from textual import __version__ as textual_version
+
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (
+        f"machine: {os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, "
+        f"Textual {textual_version}, load average {load}; page size {PAGE_SIZE} (default config)"
     )
 
 
-async def bench_table() -> None:
-    import tempfile
+def loading(url: str, interact: str, runs: int) -> tuple[float, list[dict[str, Any]]]:
+    """Paired runs (floor, app, floor, app, ...), so drift on a shared machine hits both."""
+    floors, apps = [], []
+    for n in range(runs):
+        floors.append(child("floor.py", url, str(PAGE_SIZE))["seconds"])
+        apps.append(child("app_path.py", url, interact if n == 0 else "load"))
+    return statistics.median(floors), apps
 
-    from reducto_tui.api.models import JobsResponse
-    from reducto_tui.config import Settings
-    from reducto_tui.ui.app import ReductoApp
-    from reducto_tui.ui.widgets.job_table import JobTable
 
-    pages = Path(tempfile.mkdtemp()) / "pages.jsonl"
-    write_pages(N, pages)
-    gc.collect()
-    base = rss_mb()
-    store = JobStore()
-    start = time.perf_counter()
-    with pages.open("rb") as lines:
-        for line in lines:
-            page = JobsResponse.model_validate_json(line)
-            store.add_page(page.jobs, page.next_cursor)
-    load_ms = (time.perf_counter() - start) * 1000
-    pages.unlink()
-    gc.collect()
-    store_mb = rss_mb() - base
-    report(f"store: add {N:,} jobs in 500-job pages", load_ms, "ms total", "informational", True)
+def figures_at(jobs: int, runs: int, interact: str) -> dict[str, Any]:
+    with DemoServer(jobs) as server:
+        floor, apps = loading(server.url, interact, runs)
+        store = child("app_path.py", server.url, "store") if "store" in interact else {}
+    load = statistics.median(a["load_s"] for a in apps)
+    return {"floor": floor, "load": load, "apps": apps, "first": apps[0], **store}
 
-    client = ReductoClient(
-        "k", "http://bench.invalid", transport=httpx.MockTransport(lambda r: httpx.Response(503))
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip the million-job run")
+    parser.add_argument("--jobs", type=int, default=100_000)
+    parser.add_argument("--big", type=int, default=1_000_000)
+    args = parser.parse_args()
+    print(machine(), flush=True)
+    n, big = args.jobs, args.big
+    k = f"{n // 1000}k"
+
+    base = figures_at(n, 3, "load,filter,sort,change,live,export,store")
+    first = base["first"]
+    rows = first["rows"]
+    ratio = base["load"] / base["floor"]
+    report(
+        f"load all {rows:,} jobs in the app (median of 3; floor {base['floor']:.2f} s)",
+        base["load"],
+        "s",
+        "≤ 1.5x floor",
+        ratio <= 1.5,
     )
-    app = ReductoApp(Settings(base_url="http://bench.invalid"), client=client, auto_refresh=False)
-    app.store = store
-    app.table = JobTable(store.view, store.marks, id="jobs")
-    async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.pause()
-        table = app.table
-        height = table.size.height
-
-        def frame() -> None:
-            for y in range(height):
-                table.render_line(y)
-
-        start = time.perf_counter()
-        table.refresh_rows()
-        frame()
-        first = (time.perf_counter() - start) * 1000
-        report(f"table: first frame, {N:,} jobs in memory", first, "ms", "< 100 ms", first < 100)
-
-        keystrokes = [
-            "i",
-            "in",
-            "inv",
-            "invo",
-            "invoi",
-            "invoice",
-            "invoic",
-            "invo",
-            "in",
-            "",
-            "status:failed",
-            "pages>20",
-            "",
-        ]
-        times = []
-        for text in keystrokes * 3:
-            start = time.perf_counter()
-            store.view.set_filter(text)
-            table.refresh_rows()
-            frame()
-            times.append((time.perf_counter() - start) * 1000)
+    note(f"ratio to the floor: {ratio:.2f}x")
+    paints, pages = first["repaints"], first["pages"]
+    report(
+        f"table repaints while loading all {pages} pages",
+        paints,
+        "repaints",
+        f"a few per second, not per page (≤ {first['load_s'] * 4 + 2:.0f})",
+        paints <= first["load_s"] * 4 + 2,
+    )
+    note(f"longest event-loop stall while loading: {first['load_stall_ms']:.0f} ms")
+    report(
+        f"first frame at {k} (app start to the first page on screen)",
+        first["first_frame_ms"],
+        "ms",
+        "constant in the number of jobs (compared with 1M below)",
+        True,
+    )
+    report(
+        f"filter keystroke p95 at {k} ({first['filter_keys']} keys typed into the filter box, "
+        f"median {first['filter_median_ms']:.1f} ms)",
+        first["filter_p95_ms"],
+        "ms",
+        "≤ 50 ms",
+        first["filter_p95_ms"] <= 50,
+    )
+    report(
+        f"sort at {k} (s, S through the handler incl. repaint), worst of 8",
+        first["sort_max_ms"],
+        "ms",
+        "≤ 150 ms",
+        first["sort_max_ms"] <= 150,
+    )
+    report(
+        f"one polled change at {k}, sorted by status, filtered: store + view + table "
+        f"(p95 {first['change_p95_ms']:.2f} ms)",
+        first["change_median_ms"],
+        "ms median",
+        "≤ 2 ms",
+        first["change_median_ms"] <= 2,
+    )
+    report(
+        f"live refresh at {k} sorted by status: longest event-loop stall over "
+        f"{first['live_polls']} rounds",
+        first["live_stall_ms"],
+        "ms",
+        "≤ 50 ms",
+        first["live_stall_ms"] <= 50,
+    )
+    report(
+        f"whole app RSS with {rows:,} jobs loaded",
+        first["rss_mb"],
+        "MB",
+        "< 150 MB",
+        first["rss_mb"] < 150,
+    )
+    report(
+        f"job store bytes per row (tracemalloc, {base['rows']:,} rows via the client)",
+        base["store_bytes_per_row"],
+        "B",
+        "≤ 400 B",
+        base["store_bytes_per_row"] <= 400,
+    )
+    for key, label in (("list_csv", "CSV"), ("list_jsonl", "JSONL")):
         report(
-            "table: filter keystroke re-render p95",
-            p95(times),
+            f"export {first[f'export_{key}_lines'] - (key == 'list_csv'):,} rows to {label} "
+            f"({first[f'export_{key}_s']:.2f} s): longest event-loop stall",
+            first[f"export_{key}_stall_ms"],
             "ms",
-            "< 50 ms p95",
-            p95(times) < 50,
+            "≤ 50 ms (off the event loop)",
+            first[f"export_{key}_stall_ms"] <= 50,
         )
 
-        sorts = []
-        for column in ("status", "pages", "duration", "source", "created"):
-            start = time.perf_counter()
-            store.view.set_sort(column, descending=True)
-            table.refresh_rows()
-            frame()
-            sorts.append((time.perf_counter() - start) * 1000)
-        report("table: sort by a column (max of 5)", max(sorts), "ms", "< 150 ms", max(sorts) < 150)
-
-        def page_down() -> None:
-            table.action_page(1)
-            frame()
-
-        pages = timed(page_down, repeat=30)
+    if not args.quick:
+        large = figures_at(big, 1, "load,filter")
+        one = large["first"]
+        per_row = (large["load"] / one["rows"]) / (base["load"] / rows)
         report(
-            "table: page down, median",
-            statistics.median(pages),
-            "ms",
-            "< 16 ms",
-            statistics.median(pages) < 16,
-        )
-        start = time.perf_counter()
-        table.action_last()
-        frame()
-        end_ms = (time.perf_counter() - start) * 1000
-        report("table: jump to last row", end_ms, "ms", "< 16 ms", end_ms < 16)
-        total = rss_mb()
-        report(f"memory: {N:,} loaded jobs (store rows)", store_mb, "MB", "informational", True)
-        report("memory: whole app RSS with all jobs loaded", total, "MB", "< 150 MB", total < 150)
-
-
-# ---------------------------------------------------------------------- loading pages, UI lag
-
-
-class ServerProcess:
-    """The demo server in its own process, as a remote API would be: its work must not be
-    counted as the client's event-loop stalls (a thread would share our GIL)."""
-
-    def __init__(self, jobs: int) -> None:
-        from reducto_tui.demo.runner import free_port
-
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.jobs = jobs
-
-    def __enter__(self) -> ServerProcess:
-        import subprocess
-
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "reducto_tui",
-                "demo-server",
-                "--port",
-                str(self.port),
-                "--jobs",
-                str(self.jobs),
-                "--seed",
-                "2",
-                "--arrival-interval",
-                "0",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(self.url + "/version", timeout=1)
-                return self
-            except httpx.TransportError:
-                time.sleep(0.1)
-        raise RuntimeError("demo server did not start")
-
-    def __exit__(self, *exc: object) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
-
-
-async def bench_loading() -> None:
-    with ServerProcess(N) as server:
-        store = JobStore()
-        lags: list[float] = []
-        done = asyncio.Event()
-
-        async def ticker() -> None:
-            last = time.perf_counter()
-            while not done.is_set():
-                await asyncio.sleep(0.005)
-                now = time.perf_counter()
-                lags.append((now - last) * 1000 - 5)
-                last = now
-
-        tick = asyncio.create_task(ticker())
-        start = time.perf_counter()
-        async with ReductoClient("k", server.url) as client:
-            async for page in client.iter_pages(limit=500):
-                store.add_page(page.jobs, page.next_cursor)
-                if FREEZE:
-                    keep_loaded_jobs_out_of_gc()
-                await asyncio.sleep(0)
-        elapsed = time.perf_counter() - start
-        done.set()
-        await tick
-        report(
-            f"loading: {len(store.rows):,} jobs from the demo server on loopback",
-            elapsed,
+            f"load all {one['rows']:,} jobs in the app (floor {large['floor']:.2f} s, "
+            f"{large['load'] / large['floor']:.2f}x)",
+            large["load"],
             "s",
             "informational",
             True,
         )
         report(
-            "loading: longest event-loop block while loading",
-            max(lags),
-            "ms",
-            "< 50 ms",
-            max(lags) < 50,
+            f"time per row at {big // 1000}k / at {k} (linear loading)",
+            per_row,
+            "x",
+            "≤ 1.3x",
+            per_row <= 1.3,
         )
-
-
-# ---------------------------------------------------------------------- the detail
-
-
-async def bench_detail() -> None:
-    from reducto_tui.ui.widgets.detail import DetailPane
-    from reducto_tui.ui.widgets.result_tree import ResultTree
-
-    rng = random.Random(4)
-    payload = payloads.parse_result(rng, "big", pages=2000, blocks_per_page=10, blocks_per_chunk=10)
-    blocks = sum(len(c["blocks"]) for c in payload["result"]["chunks"])
-    raw = json.dumps({"status": "Completed", "type": "Parse", "result": payload}).encode()
-    start = time.perf_counter()
-    detail = JobDetail.model_validate_json(raw)
-    parse_ms = (time.perf_counter() - start) * 1000
-    report(
-        f"detail: validate a {blocks:,}-block result ({len(raw) / 1e6:.1f} MB)",
-        parse_ms,
-        "ms",
-        "informational",
-        True,
-    )
-
-    from textual.app import App, ComposeResult
-
-    class Host(App[None]):
-        def compose(self) -> ComposeResult:
-            yield DetailPane(ReductoClient("k", "http://x.invalid"), id="detail")
-
-    app = Host()
-    base = rss_mb()
-    async with app.run_test(size=(160, 50)) as pilot:
-        pane = app.query_one(DetailPane)
-        pane.job_id = "big"
-        start = time.perf_counter()
-        pane.show(detail)
-        await pilot.pause()
-        first = (time.perf_counter() - start) * 1000
-        nodes = len(pane.query_one(ResultTree).root.children)
+        note(f"repaints while loading: {one['repaints']} for {one['pages']} pages")
+        frame = one["first_frame_ms"] / first["first_frame_ms"]
         report(
-            f"detail: first frame of the {blocks:,}-block result ({nodes:,} nodes)",
-            first,
+            f"first frame at {big // 1000}k ({one['first_frame_ms']:.0f} ms) / at {k}",
+            frame,
+            "x",
+            "≤ 1.3x (constant)",
+            frame <= 1.3,
+        )
+        report(
+            f"filter keystroke p95 at {big // 1000}k (median {one['filter_median_ms']:.1f} ms)",
+            one["filter_p95_ms"],
             "ms",
-            "< 300 ms",
-            first < 300,
+            "≤ 100 ms",
+            one["filter_p95_ms"] <= 100,
         )
-        report("detail: memory for the open result", rss_mb() - base, "MB", "informational", True)
+        note(f"whole app RSS with {one['rows']:,} jobs: {one['rss_mb']:.0f} MB")
 
-
-# ---------------------------------------------------------------------- polling
-
-
-async def bench_poller() -> None:
-    async def run(loaded: int, active: int) -> float:
-        clock_now = [1772366400.0]
-
-        def clock() -> float:
-            return clock_now[0]
-
-        sim = Simulator(jobs=loaded, seed=5, clock=clock, arrival_interval=0, hostile=False)
-        count = [0]
-
-        class Counting(httpx.AsyncBaseTransport):
-            def __init__(self) -> None:
-                self.inner = httpx.ASGITransport(app=create_app(sim))
-
-            async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-                count[0] += 1
-                return await self.inner.handle_async_request(request)
-
-        client = ReductoClient("k", "http://demo", transport=Counting())
-        store = JobStore(clock=clock)
-        async for page in client.iter_pages(limit=500):
-            store.add_page(page.jobs, page.next_cursor)
-        # Make `active` jobs spread through the list still running for the whole minute.
-        chosen: set[str] = set()
-        for n, row in enumerate(store.rows[100 :: max(1, (loaded - 100) // active)][:active]):
-            chosen.add(row.job_id)
-            job = sim.by_id[row.job_id]
-            job.created, job.queue_s, job.run_s = clock() - 1, 0, 10_000 + n
-            row.status, row.kind = "InProgress", type(row.kind)("running")
-        poller = Poller(client, store, interval=5, clock=clock)
-        for job in sim.jobs:  # everything else is finished: the run measures only `active`
-            if job.job_id not in chosen:
-                job.queue_s = job.run_s = job.completing_s = 0.0
-        await poller.poll_once()  # learn that the others finished
-        clock_now[0] += 5
-        count[0] = 0
-        for _ in range(60):
-            if poller.due():
-                await poller.poll_once()
-            clock_now[0] += 1
-        await client.aclose()
-        return count[0]
-
-    small = await run(10_000, 50)
-    large = await run(20_000, 50)
-    more = await run(10_000, 100)
-    report(
-        "poller: requests/min, 10,000 loaded, 50 active",
-        small,
-        "req/min",
-        "scales with active jobs",
-        True,
-    )
-    report(
-        "poller: ratio 20,000 loaded / 10,000 loaded (50 active)",
-        large / small,
-        "x",
-        "≈ 1",
-        0.9 < large / small < 1.1,
-    )
-    report(
-        "poller: ratio 100 active / 50 active (10,000 loaded)",
-        more / small,
-        "x",
-        "≈ 2",
-        1.6 < more / small < 2.2,
-    )
-
-
-async def bench_datatable() -> None:
-    """Why the table is our own ScrollView: Textual's DataTable, fed the same 10,000 rows."""
-    from textual.app import App, ComposeResult
-    from textual.widgets import DataTable
-
-    from reducto_tui.api.models import JobsResponse
-    from reducto_tui.ui.widgets.job_table import JobTable
-
-    rows = 10_000
-    sim = Simulator(jobs=rows, seed=3, arrival_interval=0, hostile=False)
-    store = JobStore()
-    cursor = None
-    while True:
-        page = JobsResponse.model_validate(sim.page(cursor, 500, True))
-        store.add_page(page.jobs, page.next_cursor)
-        cursor = page.next_cursor
-        if not cursor:
-            break
-    cells = [
-        (
-            r.status,
-            r.type,
-            r.job_id[:8],
-            r.source,
-            str(r.created),
-            str(r.num_pages),
-            str(r.duration),
-        )
-        for r in store.rows
-    ]
-
-    class Host(App[None]):
-        def __init__(self, widget: object) -> None:
-            super().__init__()
-            self.widget = widget
-
-        def compose(self) -> ComposeResult:
-            yield self.widget  # type: ignore[misc]
-
-    async def first_frame(widget: object, fill: Callable[[], None]) -> float:
-        app = Host(widget)
-        async with app.run_test(size=(160, 50)) as pilot:
-            start = time.perf_counter()
-            fill()
-            await pilot.pause()
-            app.screen._compositor.render_update(full=True)  # the first full frame
-            return (time.perf_counter() - start) * 1000
-
-    table = DataTable()
-
-    def fill_datatable() -> None:
-        table.add_columns("Status", "Type", "ID", "Source", "Created", "Pages", "Duration")
-        table.add_rows(cells)
-
-    ours = JobTable(store.view, store.marks)
-    theirs_ms = await first_frame(table, fill_datatable)
-    ours_ms = await first_frame(ours, ours.refresh_rows)
-    report(
-        f"table vs DataTable: DataTable first frame, {rows:,} rows",
-        theirs_ms,
-        "ms",
-        "informational",
-        True,
-    )
-    report(
-        f"table vs DataTable: JobTable first frame, {rows:,} rows",
-        ours_ms,
-        "ms",
-        "informational",
-        True,
-    )
-    report(
-        "table vs DataTable: DataTable / JobTable",
-        theirs_ms / ours_ms,
-        "x",
-        "> 1 (ours faster)",
-        theirs_ms > ours_ms,
-    )
-
-
-async def main() -> None:
-    which = sys.argv[1:] or ["table", "datatable", "loading", "detail", "poller"]
-    for name in which:
-        await globals()[f"bench_{name}"]()
-        gc.collect()
+    asyncio.run(compare.datatable(report))
+    asyncio.run(compare.poller(report))
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()
