@@ -14,7 +14,7 @@ import json
 import math
 import os
 import re
-import tempfile
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -195,12 +195,27 @@ def block_records(result: FullResult) -> list[dict[str, Any]]:
     ]
 
 
+#: A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """``value`` safe for a spreadsheet: text that would start a formula gets a leading
+    ``'``. Numbers we produced ourselves are left as numbers."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def to_csv(records: Iterable[dict[str, Any]], fields: tuple[str, ...]) -> str:
+    """Every CSV we write goes through here, so every cell is neutralised."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=fields, extrasaction="ignore")
     writer.writeheader()
     for record in records:
-        writer.writerow({k: "" if record.get(k) is None else record[k] for k in fields})
+        writer.writerow({k: csv_cell(record.get(k)) for k in fields})
     return buffer.getvalue()
 
 
@@ -273,23 +288,50 @@ def default_name(job_id: str | None, fmt: ExportFormat) -> str:
 def write_atomic(path: Path, text: str, *, overwrite: bool = False) -> Path:
     """Write ``text`` to ``path`` all at once or not at all.
 
-    Raises ``FileExistsError`` if ``path`` exists and ``overwrite`` is false, and
-    ``OSError`` if the directory cannot be written; in both cases nothing is left behind.
+    The text goes to a temporary file beside ``path`` (created with mode 0666 less the
+    umask, as any new file), then takes the name in one step. Without ``overwrite`` that
+    step is a hard link, which fails if anything holds the name by then (another export
+    that won the race, a dangling symlink): ``FileExistsError``, and the other file is left
+    untouched. ``OSError`` if the directory cannot be written. Nothing partial is left.
     """
     path = path.expanduser()
-    if path.exists() and not overwrite:
+    if not overwrite and os.path.lexists(path):
         raise FileExistsError(f"{path} already exists.")
     directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    tmp = directory / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o666)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            _claim(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
     return path
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _claim(tmp: Path, path: Path) -> None:
+    """Give ``tmp`` the name ``path`` only if nothing has it (O_EXCL semantics)."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise FileExistsError(f"{path} already exists.") from None
+    except OSError:
+        # No hard links here (some network or FAT file systems): reserve the name with an
+        # exclusive create, then move the complete file over our own placeholder.
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o666))
+        except FileExistsError:
+            raise FileExistsError(f"{path} already exists.") from None
+        os.replace(tmp, path)
+        return
+    os.unlink(tmp)

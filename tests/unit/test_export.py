@@ -132,3 +132,110 @@ def test_full_result_selector_reads_pipelines() -> None:
     assert export.split_result(d) is not None
     assert isinstance(export.extract_data(d), list)
     assert not isinstance(d.result, ParseResponse)
+
+
+# ---------------------------------------------------------------------- hostile input
+
+
+FORMULAS = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+
+
+def test_csv_cells_that_would_start_a_formula_are_neutralised() -> None:
+    store = JobStore(clock=FakeClock())
+    store.add_page([job(f"j{n}", source=text) for n, text in enumerate(FORMULAS)], None)
+    rows = list(csv.DictReader(io.StringIO(export.render_list(export.LIST_CSV, store.rows))))
+    assert [r["source"] for r in rows] == ["'" + text for text in FORMULAS]
+    assert rows[0]["num_pages"] == "3", "numbers stay numbers"
+    blocks = {
+        "response_type": "parse",
+        "result": {
+            "type": "full",
+            "chunks": [{"content": "", "blocks": [{"type": t, "content": t} for t in FORMULAS]}],
+        },
+    }
+    text = export.render_job(export.BLOCKS_CSV, detail(blocks), "j")
+    cells = list(csv.DictReader(io.StringIO(text)))
+    assert [c["content"] for c in cells] == ["'" + t for t in FORMULAS]
+    assert [c["type"] for c in cells] == ["'" + t for t in FORMULAS]
+    assert all(c["left"] == "0.0" for c in cells)
+
+
+def test_an_export_that_loses_the_race_for_the_name_leaves_the_winner_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "out.csv"
+    real_fsync = os.fsync
+
+    def other_export_wins(fd: int) -> None:
+        real_fsync(fd)
+        if not target.exists():
+            target.write_text("the other export\n")
+
+    monkeypatch.setattr(export.os, "fsync", other_export_wins)
+    with pytest.raises(FileExistsError):
+        export.write_atomic(target, "ours\n")
+    assert target.read_text() == "the other export\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"], "no temp file left"
+
+
+def test_two_concurrent_exports_to_one_name_have_one_winner(tmp_path: Path) -> None:
+    import threading
+
+    target = tmp_path / "race.json"
+    barrier = threading.Barrier(8)
+    wins: list[int] = []
+    losses: list[int] = []
+
+    def one(n: int) -> None:
+        barrier.wait()
+        try:
+            export.write_atomic(target, f"{n}\n" * 1000)
+        except FileExistsError:
+            losses.append(n)
+        else:
+            wins.append(n)
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(wins) == 1 and len(losses) == 7
+    assert target.read_text() == f"{wins[0]}\n" * 1000
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["race.json"]
+
+
+def test_a_dangling_symlink_is_not_replaced_without_overwrite(tmp_path: Path) -> None:
+    target = tmp_path / "link.md"
+    target.symlink_to(tmp_path / "nowhere" / "x.md")
+    with pytest.raises(FileExistsError):
+        export.write_atomic(target, "text")
+    assert target.is_symlink() and not target.exists()
+    export.write_atomic(target, "text", overwrite=True)
+    assert not target.is_symlink() and target.read_text() == "text"
+
+
+def test_exports_respect_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0o077)
+    try:
+        written = export.write_atomic(tmp_path / "private.json", "{}")
+        replaced = export.write_atomic(tmp_path / "private.json", "{}", overwrite=True)
+    finally:
+        os.umask(old)
+    assert written.stat().st_mode & 0o777 == 0o600
+    assert replaced.stat().st_mode & 0o777 == 0o600
+    os.umask(0o022)
+    try:
+        assert export.write_atomic(tmp_path / "shared.json", "{}").stat().st_mode & 0o777 == 0o644
+    finally:
+        os.umask(old)
+
+
+def test_a_failed_export_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def disk_full(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(export.os, "fsync", disk_full)
+    with pytest.raises(OSError):
+        export.write_atomic(tmp_path / "full.csv", "x" * 10_000)
+    assert list(tmp_path.iterdir()) == []
