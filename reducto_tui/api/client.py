@@ -461,8 +461,10 @@ class ReductoClient:
                     status_code=answer.status,
                 )
             wait = retry_after_seconds(answer.headers.get("retry-after"))
-            error = error_for_status(
-                answer.status, _error_body(answer), job_id=job_id, retry_after=wait
+            error = self._hide_key(
+                error_for_status(
+                    answer.status, _error_body(answer), job_id=job_id, retry_after=wait
+                )
             )
             retry = answer.status in RETRY_STATUSES and (idempotent or answer.status == 429)
             if not retry or attempt >= self.max_retries:
@@ -525,6 +527,21 @@ class ReductoClient:
             ) from exc
         finally:
             self._inflight.pop(ticket, None)
+
+    def _hide_key(self, error: ReductoError) -> ReductoError:
+        """A server may echo our request back in its error: never pass the key on."""
+        key = self._api_key
+        if len(key) < 4:  # too short to tell from ordinary words; nothing to hide
+            return error
+        masked = "[API key hidden]"
+        error.message = error.message.replace(key, masked)
+        error.hint = error.hint.replace(key, masked)
+        error.args = (error.message,)
+        if error.detail is not None:
+            raw = json.dumps(error.detail)
+            if key in raw or json.dumps(key)[1:-1] in raw:
+                error.detail = masked
+        return error
 
     def _backoff(self, attempt: int) -> float:
         return random.uniform(0, min(self.backoff_cap, self.backoff_base * 2**attempt))
