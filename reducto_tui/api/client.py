@@ -14,6 +14,7 @@ import ipaddress
 import json
 import math
 import random
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import dataclass
@@ -221,7 +222,8 @@ class ReductoClient:
         )
 
     def __repr__(self) -> str:  # the key must never show up in a repr or a log line
-        return f"ReductoClient(base_url={self.base_url!r})"
+        shown = re.sub(r"//[^/@]*@", "//", self.base_url)  # no user:password@
+        return f"ReductoClient(base_url={shown!r})"
 
     async def __aenter__(self) -> ReductoClient:
         return self
@@ -233,7 +235,7 @@ class ReductoClient:
         await self._http.aclose()
 
     def oldest_inflight_age(self) -> float | None:
-        """Seconds the longest-running request has waited so far; ``None`` when idle.
+        """Seconds the longest-running API request has waited so far; ``None`` when idle.
 
         For a "waiting for the server (N s)" line while the server is slow.
         """
@@ -344,6 +346,7 @@ class ReductoClient:
                 progress=progress,
                 too_large=_result_too_large,
                 what="the result",
+                track=False,
             )
             if answer.status in REDIRECTS:
                 location = answer.headers.get("location")
@@ -486,12 +489,19 @@ class ReductoClient:
         progress: Progress | None = None,
         too_large: Callable[[int, int], ResponseTooLargeError] | None = None,
         what: str = "the answer",
+        track: bool = True,
     ) -> Answer:
-        """One exchange, body included, within ``deadline`` seconds and ``cap`` bytes."""
+        """One exchange, body included, within ``deadline`` seconds and ``cap`` bytes.
+
+        ``track``: counted by :meth:`oldest_inflight_age` (API calls; not result downloads,
+        which may rightly take minutes and have their own progress).
+        """
         ticket = self._next_ticket
         self._next_ticket += 1
-        self._inflight[ticket] = self._monotonic()
-        where = f"{url.scheme}://{url.netloc.decode('ascii', 'replace')}"
+        if track:
+            self._inflight[ticket] = self._monotonic()
+        # Host and port only: a URL's user:password@ part must not reach a message.
+        where = f"{url.scheme}://{url.host}" + (f":{url.port}" if url.port else "")
         try:
             async with asyncio.timeout(deadline):
                 kwargs: dict[str, Any] = {"headers": headers or {}}

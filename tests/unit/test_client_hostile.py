@@ -18,6 +18,7 @@ from reducto_tui.api.errors import (
     InsecureConnectionError,
     InvalidRequestError,
     JobDeletedError,
+    NetworkError,
     NotFoundError,
     ResponseTooLargeError,
     ResultTooLargeError,
@@ -262,6 +263,14 @@ async def test_a_key_with_a_trailing_newline_is_sent_without_it() -> None:
     ) as c:
         await c.list_jobs()
     assert seen[0].headers["authorization"] == f"Bearer {KEY}"
+
+
+async def test_network_errors_never_show_credentials_in_the_url() -> None:
+    async with ReductoClient(KEY, f"http://user:{KEY}@127.0.0.1:9", max_retries=0) as client:
+        with pytest.raises(NetworkError, match=r"Could not reach http://127\.0\.0\.1:9") as err:
+            await client.list_jobs()
+        assert KEY not in repr(client)
+    assert KEY not in str(err.value)
 
 
 async def test_an_invalid_base_url_is_a_typed_error() -> None:
