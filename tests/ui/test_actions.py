@@ -49,11 +49,10 @@ async def test_cancel_asks_first_and_no_is_the_default(clock: FakeClock) -> None
         await pilot.press("y")
         assert sim.by_id[fresh[-1]].status(clock()) == "Cancelled"
         # The cancel is verified with GET /job, which in v1.12.20 reads a cancelled job as
-        # Failed + JOB_CANCELLED. TODO(core): once rows merge that into "cancelled", require
-        # kind == "cancelled" here; until then the row only has to stop being active.
+        # Failed + JOB_CANCELLED: the row must still show it as cancelled.
         row = app.store.by_id[fresh[-1]]
-        await settle(pilot, lambda: row.kind.value in ("cancelled", "failed"))
-        assert row.kind.value in ("cancelled", "failed") and row.local is None
+        await settle(pilot, lambda: row.kind.value == "cancelled")
+        assert row.kind.value == "cancelled" and row.local is None
 
 
 async def test_bulk_cancel_reports_cancelled_skipped_and_failed(clock: FakeClock) -> None:

@@ -11,7 +11,7 @@ from reducto_tui.api.status import StatusKind
 from reducto_tui.core.poller import Poller, PollState
 from reducto_tui.core.rows import JobRow
 from reducto_tui.core.store import JobStore
-from reducto_tui.demo.server import Extras, Faults, create_app
+from reducto_tui.demo.server import Faults, create_app
 from reducto_tui.demo.simulator import Simulator
 from tests.conftest import FakeClock
 
@@ -36,11 +36,11 @@ async def no_sleep(seconds: float) -> None:
 
 
 def setup(
-    jobs: int = 400, extras: Extras | None = None
+    jobs: int = 400,
 ) -> tuple[Simulator, FakeClock, CountingTransport, ReductoClient, JobStore]:
     clock = FakeClock()
     sim = Simulator(jobs=jobs, seed=11, clock=clock, arrival_interval=0)
-    transport = CountingTransport(httpx.ASGITransport(app=create_app(sim, Faults(), extras)))
+    transport = CountingTransport(httpx.ASGITransport(app=create_app(sim, Faults())))
     client = ReductoClient(
         "k", "http://demo.test", transport=transport, sleep=no_sleep, max_retries=0
     )
@@ -167,10 +167,8 @@ async def test_expired_jobs_are_marked_and_never_asked_again() -> None:
 
 
 async def test_running_jobs_on_screen_get_their_progress() -> None:
-    # TODO(core): v1.12.20's GET /job reads a running job as Pending + progress, which rows
-    # do not merge yet (the row falls back to queued and drops its progress). Drop the
-    # extended statuses here once they do.
-    sim, clock, transport, client, store = setup(jobs=30, extras=Extras(extended_statuses=True))
+    # v1.12.20's GET /job reads the running job as Pending + progress: it stays running.
+    sim, clock, transport, client, store = setup(jobs=30)
     fresh = sim.create("Parse", {"input": "https://x/p.pdf"})
     poller = Poller(client, store, interval=5, clock=clock)
     await poller.poll_once()
