@@ -15,25 +15,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.datastructures import UploadFile
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from reducto_tui.demo import bodies
 from reducto_tui.demo.simulator import Simulator, decode_cursor
 
 DELETE_CLEANUP_S = 3.0
 DEMO_VERSION = "v1.12.20-demo"
 MAX_LONG_POLL_S = 30.0
-CREATE_KINDS = {
-    "parse": "Parse",
-    "extract": "Extract",
-    "split": "Split",
-    "edit": "Edit",
-    "pipeline": "Pipeline",
-    "classify": "Classify",
-}
+#: The largest file ``POST /upload`` (or its presigned URL) takes.
+MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 
 
 @dataclass
@@ -130,6 +126,43 @@ class FaultMiddleware:
             )
             return
         await self.app(scope, receive, send)
+
+
+async def _read_upload(request: Request) -> tuple[str, int | None]:
+    """The uploaded file's name and size; size ``None`` when the request carries no file."""
+    kind = request.headers.get("content-type", "")
+    if kind.startswith("multipart/form-data"):
+        async with request.form(max_files=1) as form:
+            item = form.get("file")
+            if isinstance(item, UploadFile):
+                size = 0
+                while chunk := await item.read(1 << 20):
+                    size += len(chunk)
+                    if size > MAX_UPLOAD_BYTES:
+                        break
+                return item.filename or "upload", size
+            if isinstance(item, str) and item:
+                return "upload", len(item.encode())
+            return "upload", None
+    raw = await request.body()
+    try:
+        body = json.loads(raw) if raw else None
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and isinstance(body.get("file"), str):
+        return "upload", len(body["file"].encode())
+    return "upload", None
+
+
+def _too_large(size: int) -> JSONResponse:
+    message = f"The file is larger than the {MAX_UPLOAD_BYTES // (1024 * 1024)} MB upload limit."
+    return JSONResponse(
+        {
+            "detail": message,
+            "error": {"code": 413, "name": "DOCUMENT_TOO_LARGE", "message": message},
+        },
+        status_code=413,
+    )
 
 
 def _base_url(request: Request) -> str:
@@ -260,16 +293,59 @@ def create_app(
 
     async def create_job(request: Request) -> Response:
         kind = request.path_params["kind"]
-        if kind not in CREATE_KINDS:
+        if kind not in bodies.KINDS:
             return JSONResponse({"detail": "Not Found"}, status_code=404)
+        raw = await request.body()
+        if not raw.strip():
+            return _validation_error(["body"], "Field required", "missing", None)
         try:
-            body = json.loads(await request.body() or b"null")
-        except ValueError:
-            return _validation_error(["body"], "JSON decode error", "json_invalid", None)
-        if not isinstance(body, dict) or "input" not in body:
-            return _validation_error(["body", "input"], "Field required", "missing", body)
-        job = sim.create(CREATE_KINDS[kind], body)
+            body = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            return _validation_error(
+                ["body", exc.pos], "JSON decode error", "json_invalid", {}, {"error": exc.msg}
+            )
+        except ValueError:  # not UTF-8
+            return _validation_error(["body"], "JSON decode error", "json_invalid", {})
+        found = bodies.problems(kind, body)
+        if found:
+            return JSONResponse({"detail": found}, status_code=422)
+        job = sim.create(bodies.KINDS[kind][0], body)
         return JSONResponse({"job_id": job.job_id})
+
+    async def upload(request: Request) -> Response:
+        extension = request.query_params.get("extension")
+        name, size = await _read_upload(request)
+        if size is not None and size > MAX_UPLOAD_BYTES:
+            return _too_large(size)
+        file_id = sim.upload(name, size, extension)
+        if size is not None:
+            return JSONResponse({"file_id": file_id, "presigned_url": None})
+        # No file in the request: the client PUTs it to the presigned URL, as for big files.
+        token = file_id.removeprefix("reducto://").split("/")[0]
+        return JSONResponse(
+            {"file_id": file_id, "presigned_url": f"{_base_url(request)}/_demo/uploads/{token}"}
+        )
+
+    async def presigned_put(request: Request) -> Response:
+        token = request.path_params["token"]
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_UPLOAD_BYTES:
+                return _too_large(size)
+        if not sim.finish_upload(token, size):
+            return Response(
+                "<Error><Code>NoSuchUpload</Code></Error>",
+                status_code=404,
+                media_type="application/xml",
+            )
+        return Response(status_code=200)
+
+    async def delete_upload(request: Request) -> Response:
+        file_id = request.path_params["file_id"]
+        if not sim.delete_upload(file_id):
+            return JSONResponse({"detail": "File not found"}, status_code=404)
+        return JSONResponse({"file_id": file_id})
 
     async def url_result(request: Request) -> Response:
         job = sim.by_id.get(request.path_params["job_id"])
@@ -295,6 +371,9 @@ def create_app(
         Route("/job/{job_id}", delete_job, methods=["DELETE"]),
         Route("/cancel/{job_id}", cancel_job, methods=["POST"]),
         Route("/{kind}_async", create_job, methods=["POST"]),
+        Route("/upload", upload, methods=["POST"]),
+        Route("/upload/{file_id:path}", delete_upload, methods=["DELETE"]),
+        Route("/_demo/uploads/{token}", presigned_put, methods=["PUT"]),
         Route("/_demo/results/{job_id}", url_result, methods=["GET"]),
         Route("/version", version, methods=["GET"]),
     ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import random
+import re
 import time
 import uuid
 from collections.abc import Callable
@@ -163,6 +164,20 @@ class SimJob:
         return round(min(99.0, max(0.0, 100.0 * age / self.run_s)), 1)
 
 
+@dataclass(slots=True)
+class Upload:
+    """A file sent to ``POST /upload``: only its name and size are kept, never its bytes."""
+
+    name: str
+    size: int | None
+    created: float
+
+    @property
+    def pages(self) -> int:
+        # About 60 kB a page, as scanned PDFs go; a file not yet PUT counts as one page.
+        return max(1, min(400, (self.size or 0) // 60_000 + 1))
+
+
 def _iso(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).isoformat().replace("+00:00", "Z")
 
@@ -184,8 +199,10 @@ class Simulator:
         # Traits added later (failure reason, batch, stuck) come from their own stream, so
         # a seed's jobs keep the ids, types and timings they always had.
         self._traits = random.Random(f"{seed}:traits")
+        self._upload_ids = random.Random(f"{seed}:uploads")
         self.jobs: list[SimJob] = []
         self.by_id: dict[str, SimJob] = {}
+        self.uploads: dict[str, Upload] = {}
         now = clock()
         self.pricing_cutover = now - NEW_PRICING_AGE_S
         # A realistic burst: a few dozen jobs in the last three minutes, whatever the total.
@@ -271,11 +288,39 @@ class Simulator:
         job.new_pricing = job.created >= self.pricing_cutover
 
     def create(self, type_: str, body: dict[str, Any]) -> SimJob:
+        """A job for a ``POST /{kind}_async`` body (already checked by ``demo.bodies``)."""
         self.advance()
         source = body.get("document_url") if type_ == "Edit" else body.get("input")
+        if isinstance(source, dict):  # an UploadResponse passed back as it came
+            source = source.get("file_id")
         job = self._add(self.clock(), type_, source=source, config=body)
         job.cancelled_at = None  # only the user cancels a job they just created
+        upload = self.uploads.get(source) if isinstance(source, str) else None
+        if upload is not None:
+            job.num_pages = upload.pages
         return job
+
+    def upload(self, name: str, size: int | None, extension: str | None = None) -> str:
+        """Record an upload and return its ``reducto://`` file id (usable as ``input``)."""
+        base = re.sub(r"[^\w.\- ]", "_", name.replace("\\", "/").rsplit("/", 1)[-1])[:120]
+        if extension:
+            ext = re.sub(r"[^\w]", "", extension)[:10]
+            base = f"{base.rsplit('.', 1)[0] if '.' in base else base}.{ext}"
+        token = uuid.UUID(int=self._upload_ids.getrandbits(128), version=4).hex
+        file_id = f"reducto://{token}/{base or 'upload'}"
+        self.uploads[file_id] = Upload(name=base, size=size, created=self.clock())
+        return file_id
+
+    def finish_upload(self, token: str, size: int) -> bool:
+        """The file arrived at its presigned URL; False when the token is unknown."""
+        for file_id, upload in self.uploads.items():
+            if file_id.startswith(f"reducto://{token}/"):
+                upload.size = size
+                return True
+        return False
+
+    def delete_upload(self, file_id: str) -> bool:
+        return self.uploads.pop(file_id, None) is not None
 
     def advance(self) -> None:
         """Let the jobs that have 'arrived' since the last call into the list."""

@@ -46,3 +46,38 @@ async def test_official_sdk_speaks_to_the_demo_server() -> None:
         # /version is a JSON string; the SDK hands back the body as it came.
         assert json.loads(await sdk.api_version()) == DEMO_VERSION
         await sdk.close()
+
+
+async def test_official_sdk_uploads_and_creates_every_kind_of_job() -> None:
+    with BackgroundServer(jobs=5, seed=8, arrival_interval=0) as server:
+        sim = server.simulator
+        sdk = reducto.AsyncReducto(api_key="demo", base_url=server.url, max_retries=0)
+        upload = await sdk.upload(
+            file=("claims batch.pdf", b"%PDF-1.7 " * 40_000, "application/pdf")
+        )
+        assert upload.file_id.startswith("reducto://") and upload.file_id in sim.uploads
+        parsed = await sdk.parse.run_job(input=upload.file_id, queue_priority="batch")
+        job = sim.by_id[parsed.job_id]
+        assert job.type == "Parse" and job.source == upload.file_id and job.batch
+        assert job.num_pages == sim.uploads[upload.file_id].pages > 1
+        got = await sdk.job.get(parsed.job_id)
+        assert got.status in ("Pending", "Idle")
+        doc = upload.file_id
+        created = [
+            (await sdk.extract.run_job(input=doc, instructions={"schema": {"type": "object"}})),
+            (
+                await sdk.split.run_job(
+                    input=doc, split_description=[{"name": "Claim", "description": "One claim"}]
+                )
+            ),
+            (await sdk.classify.run_job(input=doc)),
+            (await sdk.edit.run_job(document_url=doc, edit_instructions="Sign it.")),
+            (await sdk.pipeline.run_job(input=doc, pipeline_id="pl_claims")),
+        ]
+        types = [sim.by_id[c.job_id].type for c in created]
+        assert types == ["Extract", "Split", "Classify", "Edit", "Pipeline"]
+        listed = await sdk.job.get_all(limit=20)
+        assert {c.job_id for c in created} <= {j.job_id for j in listed.jobs}
+        with pytest.raises(reducto.UnprocessableEntityError):
+            await sdk.split.run_job(input=doc, split_description=[{"name": "no description"}])  # type: ignore[typeddict-item]
+        await sdk.close()

@@ -111,7 +111,7 @@ async def test_created_jobs_validate_through_their_whole_life() -> None:
         ids = []
         for n in range(3):
             for kind in ASYNC_KINDS:
-                body = {"input": f"https://files.example.com/{kind}-{n}.pdf"}
+                body = {**GOOD_BODIES[kind], "async": {"metadata": {"n": n}}}
                 r = await api.call("POST", f"/{kind}_async", f"/{kind}_async", json=body)
                 assert r.status_code == 200
                 ids.append(r.json()["job_id"])
@@ -252,3 +252,87 @@ def test_every_jobs_raw_config_is_a_valid_request_for_its_kind(seed: int) -> Non
         assert not check_request(path, "post", json.loads(job.raw_config)), job.raw_config
         checked_types.add(job.type)
     assert checked_types == set(JOB_TYPES) - {"Chart"}
+
+
+GOOD_BODIES: dict[str, dict[str, Any]] = {
+    "parse": {"input": "https://x/a.pdf"},
+    "extract": {"input": "https://x/a.pdf", "instructions": {"schema": {"type": "object"}}},
+    "split": {"input": "https://x/a.pdf", "split_description": [{"name": "A", "description": "a"}]},
+    "classify": {"input": "https://x/a.pdf"},
+    "edit": {"document_url": "https://x/a.pdf", "edit_instructions": "Fill it in."},
+    "pipeline": {"input": "https://x/a.pdf", "pipeline_id": "pl_1"},
+}
+#: Changes to a good body: some the spec accepts, most it refuses.
+VARIANTS: list[tuple[str, Any]] = [
+    ("input", ["https://x/a.pdf", "https://x/b.pdf"]),
+    ("input", {"file_id": "reducto://abc/a.pdf", "presigned_url": None}),
+    ("input", {"file_id": "reducto://abc/a.pdf"}),
+    ("input", None),
+    ("input", 42),
+    ("input", ["https://x/a.pdf", 7]),
+    ("input", {"presigned_url": "https://x"}),
+    ("input", {"file_id": 5}),
+    ("input", {"file_id": "reducto://abc/a.pdf", "presigned_url": 5}),
+    ("document_url", {"file_id": "reducto://abc/a.pdf"}),
+    ("document_url", ["https://x/a.pdf"]),
+    ("document_url", 3),
+    ("edit_instructions", 3),
+    ("split_description", []),
+    ("split_description", "invoices"),
+    ("split_description", [{"name": "A"}]),
+    ("split_description", [{"name": 1, "description": "a"}]),
+    ("split_description", ["A"]),
+    ("pipeline_id", 12),
+    ("queue_priority", "batch"),
+    ("queue_priority", "standard"),
+    ("queue_priority", "urgent"),
+    ("async", {"metadata": {"k": "v"}, "priority": True}),
+    ("async", "yes"),
+]
+
+
+def bodies_for(kind: str) -> list[Any]:
+    good = GOOD_BODIES[kind]
+    out: list[Any] = [good, [good], "text", {}]
+    out += [{k: v for k, v in good.items() if k != field} for field in good]
+    for field, value in VARIANTS:
+        if field in good or field in ("queue_priority", "async"):
+            out.append({**good, field: value})
+    return out
+
+
+@pytest.mark.parametrize("kind", ASYNC_KINDS)
+async def test_async_paths_accept_exactly_what_the_spec_accepts(kind: str) -> None:
+    sim = Simulator(jobs=5, seed=1, clock=FakeClock(), arrival_interval=0)
+    path = f"/{kind}_async"
+    accepted = refused = 0
+    async with checked(sim) as api:
+        for body in bodies_for(kind):
+            valid = not check_request(path, "post", body)
+            r = await api.call("POST", path, path, json=body)
+            assert r.status_code == (200 if valid else 422), (body, r.json())
+            if valid:
+                accepted += 1
+                job = sim.by_id[r.json()["job_id"]]
+                assert job.type.lower() == kind and json.loads(job.raw_config) == body
+            else:
+                refused += 1
+        assert not api.problems, "\n".join(api.problems)
+    assert accepted >= 3 and refused >= 5
+
+
+async def test_upload_then_create_validates(sim: Simulator) -> None:
+    async with checked(sim) as api:
+        files = {"file": ("scan.pdf", b"%PDF-1.7 " * 5000, "application/pdf")}
+        up = await api.call("POST", "/upload", "/upload", files=files)
+        assert up.status_code == 200
+        file_id = up.json()["file_id"]
+        assert file_id.startswith("reducto://") and file_id.endswith("scan.pdf")
+        for body in ({"input": file_id}, {"input": up.json()}):
+            r = await api.call("POST", "/parse_async", "/parse_async", json=body)
+            assert r.status_code == 200 and sim.by_id[r.json()["job_id"]].source == file_id
+        bare = await api.call("POST", "/upload", "/upload", params={"extension": "docx"})
+        assert bare.json()["presigned_url"] and bare.json()["file_id"].endswith(".docx")
+        r = await api.call("DELETE", f"/upload/{file_id}", "/upload/{file_id}")
+        assert r.status_code == 200 and r.json() == {"file_id": file_id}
+        assert not api.problems, "\n".join(api.problems)

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from reducto_tui.demo import server
 from reducto_tui.demo.server import Extras, Faults, create_app
 from reducto_tui.demo.simulator import HOSTILE_SOURCE, SimJob, Simulator
 from tests.conftest import FakeClock
@@ -205,3 +206,24 @@ def test_some_jobs_are_stuck_far_longer_than_usual(clock: FakeClock) -> None:
     assert 1 <= len(stuck) <= len(sim.jobs) * 0.03
     typical = sorted(j.queue_s + j.run_s for j in sim.jobs if not j.batch)
     assert typical[len(typical) // 2] < 120, "a usual job takes about a minute"
+
+
+async def test_upload_limit_presigned_put_and_delete(
+    sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(server, "MAX_UPLOAD_BYTES", 1000)
+    async with http(sim) as c:
+        big = await c.post("/upload", files={"file": ("big.pdf", b"x" * 1001)})
+        assert big.status_code == 413 and big.json()["error"]["name"] == "DOCUMENT_TOO_LARGE"
+        small = (await c.post("/upload", files={"file": ("a/b\\c.pdf", b"x" * 10)})).json()
+        assert small["file_id"].endswith("/c.pdf") and small["presigned_url"] is None
+        # No file in the request: the bytes go to the presigned URL, as for big files.
+        bare = (await c.post("/upload", params={"extension": ".png"})).json()
+        assert bare["file_id"].endswith("upload.png")
+        put_path = bare["presigned_url"].removeprefix("http://demo")
+        assert (await c.put(put_path, content=b"y" * 1001)).status_code == 413
+        assert (await c.put(put_path, content=b"y" * 500)).status_code == 200
+        assert sim.uploads[bare["file_id"]].size == 500
+        assert (await c.put("/_demo/uploads/nope", content=b"y")).status_code == 404
+        assert (await c.delete(f"/upload/{small['file_id']}")).status_code == 200
+        assert (await c.delete(f"/upload/{small['file_id']}")).status_code == 404
