@@ -10,8 +10,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-#: Seconds between repaints while loading pages: four a second still reads as live.
-LOADING_REPAINT = 0.25
+#: Seconds between repaints while loading pages: twice a second still reads as live, and
+#: a full repaint (layout, header, table) costs tens of ms on a busy 2-core machine.
+LOADING_REPAINT = 0.5
 
 
 class Throttle:

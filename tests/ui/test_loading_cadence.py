@@ -12,6 +12,7 @@ import pytest
 
 from reducto_tui.demo.simulator import Simulator
 from reducto_tui.ui import app as app_module
+from reducto_tui.ui.cadence import LOADING_REPAINT
 from tests.conftest import FakeClock
 from tests.plain import static_text
 from tests.ui.conftest import make_app, settle, wait_loaded
@@ -37,8 +38,9 @@ async def test_load_all_repaints_on_a_cadence_not_per_page(clock: FakeClock) -> 
         elapsed = time.monotonic() - start
         pages = app.store.pages_loaded - 1
         assert len(app.store.rows) == 1200 and pages == 119
-        # At most one repaint per 0.25 s (plus the last), however fast the pages came.
-        assert len(repaints) <= elapsed / 0.25 + 2
+        # At most one repaint per LOADING_REPAINT s (plus the first page's and the last two:
+        # the last page's and the end of loading), however fast the pages came.
+        assert len(repaints) <= elapsed / LOADING_REPAINT + 4
         assert len(repaints) < pages / 2
         assert repaints[-1] == 1200  # the final repaint shows everything
         assert app.table.virtual_size.height == 1201

@@ -17,7 +17,16 @@ from reducto_tui.core.store import SORT_COLUMNS, SORT_KEYS, JobStore
 from tests.conftest import FROZEN, FakeClock
 
 IDS = [f"job-{n:02d}" for n in range(14)] + ["JOB-Upper"]
-STATUSES = ["Pending", "Idle", "InProgress", "Completed", "Failed", "Cancelled", "Teleporting"]
+STATUSES = [
+    "Pending",
+    "Idle",
+    "InProgress",
+    "Completed",
+    "Failed",
+    "Cancelled",
+    "Teleporting",
+    None,
+]
 FILTERS = [
     "",
     "j",
@@ -26,6 +35,8 @@ FILTERS = [
     "invoice",
     "status:failed",
     "status:running",
+    "status:unknown",
+    "status:fail",
     "-status:completed",
     "type:ex",
     "pages>2",
