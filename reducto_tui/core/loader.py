@@ -11,6 +11,7 @@ missing between the new top and the old rows.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -29,6 +30,9 @@ Hook = Callable[[], None] | None
 MAX_GAP_PAGES = 20
 #: Pages in a row that hold no job but point to another page: a server going round in circles.
 MAX_EMPTY_PAGES = 3
+#: Event-loop turns a prefetched request gets to reach the socket before the page in hand is
+#: put in the store (httpx passes a few checkpoints on the way).
+REQUEST_YIELDS = 8
 
 
 @dataclass
@@ -66,6 +70,8 @@ class PageLoader:
         self.exclude_configs = exclude_configs
         self.max_gap_pages = max_gap_pages
         self.max_empty_pages = max_empty_pages
+        #: While loading every page: the next page's request, already on its way.
+        self._ahead: tuple[str, asyncio.Task[JobsResponse]] | None = None
 
     async def _page(self, cursor: str | None) -> JobsResponse:
         return await self.client.list_jobs(cursor, self.page_size, self.exclude_configs)
@@ -134,18 +140,31 @@ class PageLoader:
 
     # ------------------------------------------------------------------ further pages
 
-    async def next_page(self, on_fetched: Hook = None) -> PageOutcome:
-        """The page after the loaded ones (nothing when all are loaded)."""
+    async def next_page(self, on_fetched: Hook = None, prefetch: bool = False) -> PageOutcome:
+        """The page after the loaded ones (nothing when all are loaded). ``prefetch`` asks
+        for the page after it before this one goes into the store, so the server works on
+        it meanwhile (``load_all``; ``drop_prefetch`` cancels it)."""
         outcome = PageOutcome()
         cursor = self.store.next_cursor
         if not self.store.pages_loaded or not cursor:
             return outcome
+        ahead, self._ahead = self._ahead, None
         try:
-            page = await self._page(cursor)
+            if ahead is not None and ahead[0] == cursor:
+                page = await ahead[1]
+            else:
+                if ahead is not None:
+                    ahead[1].cancel()
+                page = await self._page(cursor)
         except ReductoError as exc:
             outcome.error = exc
             return outcome
         outcome.pages = 1
+        following = page.next_cursor
+        if prefetch and following and following != cursor:
+            self._ahead = (following, asyncio.create_task(self._page(following)))
+            for _ in range(REQUEST_YIELDS):
+                await asyncio.sleep(0)
         self._fetched(on_fetched)
         if page.next_cursor == cursor:
             # The same cursor again would fetch this page for ever: stop here.
@@ -165,6 +184,19 @@ class PageLoader:
         fails, or the server loops: a cursor seen before, or ``max_empty_pages`` pages in a
         row with no job but a new cursor."""
         total = PageOutcome()
+        try:
+            await self._load_all(total, keep_going, on_page, on_fetched)
+        finally:
+            self.drop_prefetch()
+        return total
+
+    async def _load_all(
+        self,
+        total: PageOutcome,
+        keep_going: Callable[[], bool],
+        on_page: Callable[[PageOutcome], None] | None,
+        on_fetched: Hook,
+    ) -> None:
         seen: set[str] = set()
         empty = 0
         while self.store.next_cursor and keep_going():
@@ -174,7 +206,7 @@ class PageLoader:
                 self.store.next_cursor = None
                 break
             seen.add(cursor)
-            outcome = await self.next_page(on_fetched)
+            outcome = await self.next_page(on_fetched, prefetch=True)
             total.changes.extend(outcome.changes)
             total.pages += outcome.pages
             if on_page is not None:
@@ -189,4 +221,16 @@ class PageLoader:
                 )
                 self.store.next_cursor = None
                 break
-        return total
+
+    def drop_prefetch(self) -> None:
+        """Cancel a page requested ahead that will not be used (stopped, failed, looped)."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None:
+            ahead[1].cancel()
+            ahead[1].add_done_callback(_quiet)
+
+
+def _quiet(task: asyncio.Task[JobsResponse]) -> None:
+    # A dropped request may still fail before the cancel lands: nobody waits for it.
+    if not task.cancelled():
+        task.exception()

@@ -87,3 +87,29 @@ async def test_exporting_a_list_does_not_block_the_event_loop(
         await settle(pilot, lambda: any(tmp_path.glob("*.csv")))
         (csv,) = tmp_path.glob("*.csv")
         assert len(csv.read_text().splitlines()) == len(app.store.view) + 1
+
+
+async def test_load_all_asks_for_the_next_page_before_taking_one_in(clock: FakeClock) -> None:
+    """The server works on page k+1 while the app puts page k in the store."""
+    sim = Simulator(jobs=200, seed=3, clock=clock, arrival_interval=0)
+    app = make_app(sim, clock, page_size=20)
+    events: list[str] = []
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot, app)
+        list_jobs, add_page = app.client.list_jobs, app.store.add_page
+
+        async def asking(cursor, *args):  # type: ignore[no-untyped-def]
+            events.append("ask")
+            return await list_jobs(cursor, *args)
+
+        def taking(*args, **kwargs):  # type: ignore[no-untyped-def]
+            events.append("take")
+            return add_page(*args, **kwargs)
+
+        app.client.list_jobs = asking  # type: ignore[method-assign]
+        app.store.add_page = taking  # type: ignore[method-assign]
+        await pilot.press("a")
+        await settle(pilot, lambda: not app.loading_all and not app.store.next_cursor, 500)
+    assert len(app.store.rows) == 200
+    # Pages 2..10: one request always ahead of the store.
+    assert events == ["ask"] + ["ask", "take"] * 8 + ["take"]
