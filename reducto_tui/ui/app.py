@@ -199,9 +199,11 @@ class ReductoApp(App[None]):
                 self.poller,
                 self.clock(),
                 self.last_updated,
-            )
+            ),
+            layout=False,
         )
-        self.status_line.update(self._status_text())
+        # Both are one line high (styles): no layout pass, only these lines repaint.
+        self.status_line.update(self._status_text(), layout=False)
 
     def _status_text(self) -> Text:
         store = self.store
