@@ -174,6 +174,32 @@ class JobStore:
         rows = (self.by_id.get(job_id) for job_id in self.marks)
         return sorted((r for r in rows if r is not None), key=lambda r: r.order)
 
+    def toggle_mark_all_in_view(self) -> bool:
+        """Mark every row the view shows, or, when all of them are marked already, unmark
+        them (marks on hidden rows stay as they are). True if the rows are now marked."""
+        ids = self.view.ids()
+        if ids and ids <= self.marks:
+            self.marks.difference_update(ids)
+            return False
+        self.marks.update(ids)
+        return bool(ids)
+
+    def prune_marks(self) -> set[str]:
+        """Drop marks whose job is gone (not loaded any more, or deleted); returns them."""
+        gone = {
+            job_id
+            for job_id in self.marks
+            if (row := self.by_id.get(job_id)) is None or row.local == "deleted"
+        }
+        self.marks.difference_update(gone)
+        return gone
+
+    def visible_marks(self) -> list[JobRow]:
+        """Marked jobs the current filter shows, in the view's order."""
+        if not self.marks:
+            return []
+        return [r for r in self.view.rows if r.job_id in self.marks]
+
     def hidden_marks(self) -> list[JobRow]:
         """Marked jobs the current filter hides: an action must still name them."""
         return [r for r in self.marked_rows() if not self.view.contains(r)]

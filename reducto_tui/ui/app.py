@@ -25,6 +25,7 @@ from reducto_tui.api.errors import ReductoError
 from reducto_tui.api.status import StatusKind
 from reducto_tui.config import Settings, make_client
 from reducto_tui.core import actions
+from reducto_tui.core.filter_text import with_status
 from reducto_tui.core.loader import PageOutcome
 from reducto_tui.core.memory import keep_loaded_jobs_out_of_gc
 from reducto_tui.core.poller import Poller
@@ -413,10 +414,7 @@ class ReductoApp(App[None]):
 
     def action_quick_status(self, n: int) -> None:
         box = self.filter_box
-        words = [w for w in box.value.split() if not w.startswith("status:")]
-        if QUICK_STATUS[n]:
-            words.append(f"status:{QUICK_STATUS[n]}")
-        box.value = " ".join(words)
+        box.value = with_status(box.value, QUICK_STATUS[n])
         box.display = bool(box.value)
 
     def action_sort_next(self) -> None:
@@ -477,11 +475,7 @@ class ReductoApp(App[None]):
             self._update_chrome()
 
     def action_mark_all(self) -> None:
-        ids = {r.job_id for r in self.store.view.rows}
-        if ids <= self.store.marks:
-            self.store.marks.difference_update(ids)
-        else:
-            self.store.marks.update(ids)
+        self.store.toggle_mark_all_in_view()
         self.table.refresh()
         self._update_chrome()
 

@@ -6,6 +6,7 @@ import pytest
 
 from reducto_tui.api.models import SingleJob
 from reducto_tui.api.status import StatusKind
+from reducto_tui.core.filter_text import with_status
 from reducto_tui.core.filters import compile_filter, parse_duration
 from reducto_tui.core.rows import row_from_job
 from reducto_tui.core.store import JobStore
@@ -146,3 +147,52 @@ def test_durations_and_row_haystack() -> None:
         assert compile_filter(word, FROZEN).matches(row)
         assert compile_filter(word, FROZEN).apply([row]) == [row]
     assert not compile_filter("-failed", FROZEN).matches(row)
+
+
+def test_mark_all_in_view_marks_then_unmarks_only_what_the_view_shows(store: JobStore) -> None:
+    store.toggle_mark("d4")
+    store.view.set_filter("status:completed")
+    assert {r.job_id for r in store.view.rows} == {"a1"}
+    assert store.toggle_mark_all_in_view() is True
+    assert store.marks == {"a1", "d4"}
+    assert [r.job_id for r in store.visible_marks()] == ["a1"]
+    assert [r.job_id for r in store.hidden_marks()] == ["d4"]
+    assert store.toggle_mark_all_in_view() is False
+    assert store.marks == {"d4"}, "the hidden mark stays"
+    store.view.set_filter("")
+    store.toggle_mark("a1")
+    assert store.toggle_mark_all_in_view() is True  # not all were marked: mark the rest
+    assert store.marks == {r.job_id for r in store.rows}
+    store.view.set_filter("nothing-matches-this")
+    assert store.toggle_mark_all_in_view() is False and len(store.marks) == 5
+
+
+def test_prune_marks_drops_jobs_that_vanished(store: JobStore) -> None:
+    store.marks.update({"a1", "b2", "zz-unknown"})
+    store.set_local("b2", "deleted")
+    assert store.prune_marks() == {"b2", "zz-unknown"}
+    assert store.marks == {"a1"}
+
+
+@pytest.mark.parametrize(
+    ("text", "state", "expected"),
+    [
+        ("", "failed", "status:failed"),
+        ("invoice status:running", "failed", "invoice status:failed"),
+        (
+            '"q3  report" -status:failed type:parse',
+            "queued",
+            '"q3  report" type:parse status:queued',
+        ),
+        ("invoice Status:done status:x", "", "invoice"),
+        (
+            '"status:not a term" pages>3',
+            "cancelled",
+            '"status:not a term" pages>3 status:cancelled',
+        ),
+    ],
+)
+def test_quick_status_keys_replace_the_status_term(text: str, state: str, expected: str) -> None:
+    assert with_status(text, state) == expected
+    compiled = compile_filter(with_status(text, state), FROZEN)
+    assert not compiled.errors
