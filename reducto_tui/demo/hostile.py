@@ -7,7 +7,7 @@ For tests and for trying the app by hand::
 
 ``GET /jobs`` lists three good jobs among the bad ones; ``GET /job/{id}`` answers each bad
 id with its case (see :data:`CASES`). ``--jobs-case`` makes the list itself hostile.
-It imports nothing of ours, so it cannot agree with our client by accident.
+It imports nothing of our API code, so it cannot agree with our client by accident.
 """
 
 from __future__ import annotations
@@ -15,9 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import socket
-import threading
-import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -26,6 +23,8 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
+
+from reducto_tui.demo.runner import ThreadedServer
 
 CREATED = "2026-03-01T11:00:00Z"
 #: Control sequences a terminal acts on: retitle the window, write the clipboard, clear.
@@ -57,7 +56,8 @@ CASES = {
     "redirect": "a URL result behind a chain of 3 redirects (allowed)",
     "redirect-loop": "a URL result behind a chain of 10 redirects (too many)",
     "redirect-http": "a URL result redirected to plain http on a non-loopback host",
-    "big-result": "a URL result of 300 MB",
+    "big-result": "a URL result that never ends",
+    "drip-result": "a URL result sent one byte every --drip seconds",
 }
 #: Ids that are themselves the attack, served as ordinary completed jobs.
 NASTY_IDS = [
@@ -206,8 +206,8 @@ def create_app(jobs_case: str = "normal", drip_interval: float = 5.0) -> Starlet
             return _raw(_detail(known[job_id], _parse_result(base, f"{base}/hop/10")))
         if job_id == "redirect-http":
             return _raw(_detail(known[job_id], _parse_result(base, f"{base}/hop/away")))
-        if job_id == "big-result":
-            return _raw(_detail(known[job_id], _parse_result(base, f"{base}/big-result")))
+        if job_id in ("big-result", "drip-result"):
+            return _raw(_detail(known[job_id], _parse_result(base, f"{base}/{job_id}")))
         if job_id not in known:
             return JSONResponse(
                 {"detail": f"{OSC_TITLE}{CSI_CLEAR}{OSC_CLIPBOARD}Job not found {BIDI}"},
@@ -246,46 +246,20 @@ def create_app(jobs_case: str = "normal", drip_interval: float = 5.0) -> Starlet
             Route("/hop/{left}", hop, methods=["GET"]),
             Route("/result", result, methods=["GET"]),
             Route("/big-result", big_result, methods=["GET"]),
+            Route("/drip-result", lambda request: drip(), methods=["GET"]),
             Route("/version", version, methods=["GET"]),
         ]
     )
 
 
-class HostileServer:
+class HostileServer(ThreadedServer):
     """uvicorn serving :func:`create_app` in a daemon thread on a free loopback port."""
 
     def __init__(self, jobs_case: str = "normal", drip_interval: float = 5.0) -> None:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = int(sock.getsockname()[1])
-        config = uvicorn.Config(
-            create_app(jobs_case, drip_interval),
-            host="127.0.0.1",
-            port=self.port,
-            log_level="critical",
-            access_log=False,
-            lifespan="off",
+        # Endless and dripping bodies never finish by themselves: stop without waiting.
+        super().__init__(
+            create_app(jobs_case, drip_interval), name="hostile server", force_exit=True
         )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, name="hostile", daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> HostileServer:
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError(f"The hostile server did not start on {self.url}.")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.should_exit = True
-        self._server.force_exit = True  # endless and dripping bodies never finish by themselves
-        self._thread.join(timeout=5)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -6,8 +6,10 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from typing import Self
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from reducto_tui.demo.server import Extras, Faults, create_app
 from reducto_tui.demo.simulator import Simulator
@@ -19,8 +21,57 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
-class BackgroundServer:
-    """uvicorn in a daemon thread; ``url`` is ready once :meth:`start` returns."""
+class ThreadedServer:
+    """uvicorn serving any ASGI app in a daemon thread; ``url`` is ready once started.
+
+    ``force_exit``: stop without waiting for open responses (an endless body never ends).
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        host: str = "127.0.0.1",
+        port: int | None = None,
+        name: str = "server",
+        force_exit: bool = False,
+    ) -> None:
+        self.host = host
+        self.port = port or free_port(host)
+        self.name = name
+        self.force_exit = force_exit
+        config = uvicorn.Config(
+            app, host=host, port=self.port, log_level="critical", access_log=False, lifespan="off"
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, name=name, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self, timeout: float = 10.0) -> Self:
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"The {self.name} did not start on {self.url}.")
+            time.sleep(0.02)
+        return self
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._server.force_exit = self.force_exit
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class BackgroundServer(ThreadedServer):
+    """The demo API in a daemon thread on a free loopback port."""
 
     def __init__(
         self,
@@ -36,41 +87,7 @@ class BackgroundServer:
         self.simulator = Simulator(
             jobs=jobs, seed=seed, clock=clock, arrival_interval=arrival_interval
         )
-        self.host = host
-        self.port = port or free_port(host)
-        config = uvicorn.Config(
-            create_app(self.simulator, faults, extras),
-            host=host,
-            port=self.port,
-            log_level="critical",
-            access_log=False,
-            lifespan="off",
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, name="demo-server", daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    def start(self, timeout: float = 10.0) -> BackgroundServer:
-        self._thread.start()
-        deadline = time.monotonic() + timeout
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError(f"The demo server did not start on {self.url}.")
-            time.sleep(0.02)
-        return self
-
-    def stop(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=5)
-
-    def __enter__(self) -> BackgroundServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        super().__init__(create_app(self.simulator, faults, extras), host, port, name="demo server")
 
 
 def serve_forever(

@@ -236,6 +236,18 @@ async def test_an_endless_url_result_stops_at_max_result_bytes() -> None:
                 )
 
 
+async def test_a_dripping_url_result_stops_at_the_download_deadline() -> None:
+    with HostileServer(drip_interval=0.2) as server:
+        async with ReductoClient(KEY, server.url, download_deadline=1.0) as client:
+            detail = await client.get_job("drip-result")
+            with pytest.raises(DeadlineError, match="to send the result"):
+                await asyncio.wait_for(
+                    client.fetch_url_result(detail.result.result.url),  # type: ignore[union-attr]
+                    GUARD,
+                )
+            assert client.oldest_inflight_age() is None
+
+
 # ---------------------------------------------------------------- keys, URLs, version
 
 
