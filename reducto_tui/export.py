@@ -143,7 +143,9 @@ def dumps(value: Any, indent: int | None = None) -> str:
 
 
 def job_json(detail: JobDetail, job_id: str) -> str:
-    data = detail.model_dump(mode="python", exclude_unset=True)
+    # Chunks still held as JSON (api.lazy.LazyList) are dumped as received; pydantic would
+    # warn that they are dicts, not models, which is exactly what is meant here.
+    data = detail.model_dump(mode="python", exclude_unset=True, warnings=False)
     if isinstance(detail.result, UnknownResult):
         data["result"] = detail.result.raw
     return dumps(_plain({"job_id": job_id, **data}), indent=2) + "\n"

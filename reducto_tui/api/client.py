@@ -288,6 +288,16 @@ class ReductoClient:
         return _model(JobDetail, answer)
 
     @_only_reducto_errors
+    async def get_job_raw(self, job_id: str) -> bytes:
+        """``GET /job/{id}``'s body as received, for a caller that reads it in pieces
+        (:func:`reducto_tui.api.lazy.read_job`): validating a 10 MB result in one go holds
+        the GIL long enough to freeze a UI."""
+        answer = await self._request(
+            "GET", f"/job/{path_segment(job_id)}", job_id=job_id, cap=self.max_job_bytes
+        )
+        return answer.content
+
+    @_only_reducto_errors
     async def cancel_job(self, job_id: str) -> Any:
         answer = await self._request(
             "POST", f"/cancel/{path_segment(job_id)}", job_id=job_id, idempotent=False

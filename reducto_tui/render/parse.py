@@ -9,6 +9,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from reducto_tui.api.lazy import block_pages
 from reducto_tui.api.models import BoundingBox, ParseBlock, ParseChunk
 from reducto_tui.render.text import clean, safe_text, shorten
 
@@ -36,14 +37,8 @@ def preview(content: str | None, width: int) -> str:
     return shorten(" ".join(text.split()), width)
 
 
-#: Blocks of a chunk read for its label's page range (a hostile chunk has millions).
-LABEL_SAMPLE = 1000
-
-
 def chunk_label(index: int, chunk: ParseChunk) -> Text:
-    blocks = chunk.blocks
-    sample = blocks if len(blocks) <= LABEL_SAMPLE else [*blocks[:LABEL_SAMPLE], blocks[-1]]
-    pages = sorted({b.bbox.page for b in sample if b.bbox.page is not None})
+    pages = sorted(block_pages(chunk.blocks))
     where = f"p.{pages[0]}" if len(pages) == 1 else f"p.{pages[0]}–{pages[-1]}" if pages else ""
     label = Text(f"Chunk {index + 1} ", style="bold")
     label.append(f"{len(chunk.blocks)} blocks {where} ", style="dim")

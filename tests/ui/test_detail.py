@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import itertools
 import time
+import weakref
 
 import httpx
 import pytest
@@ -399,3 +401,27 @@ async def test_raw_json_of_a_million_lines_is_drawn_and_searched_lazily() -> Non
         assert '"needle"' in shown  # scrolled to it, drawn from the text
         assert view.find("needle") == 500_001  # wraps round to the only match
         assert view.find("no such text") is None
+
+
+async def browse_a_parse_result(pilot, app, sim: Simulator) -> weakref.ref[object]:  # type: ignore[no-untyped-def]
+    pane = await open_job(pilot, app, first(sim, "Parse", pred=lambda j: j.num_pages >= 8))
+    pane.query_one(TabbedContent).active = "tab-raw"
+    view = pane.query_one(JsonView)
+    await settle(pilot, lambda: view.line_count > 10)
+    tree = pane.query_one(ResultTree)
+    tree.root.children[0].expand()
+    await pilot.pause()
+    assert pane.detail is not None and tree.root.children[0].children
+    return weakref.ref(pane.detail)
+
+
+async def test_a_closed_result_is_let_go(sim: Simulator, clock: FakeClock) -> None:
+    """Nothing (caches, workers, messages, cycles) keeps an old result alive after closing."""
+    app = make_app(sim, clock, page_size=500)
+    async with app.run_test(size=(180, 50)) as pilot:
+        await wait_loaded(pilot, app)
+        gone = await browse_a_parse_result(pilot, app, sim)
+        await pilot.press("escape")
+        await settle(pilot, lambda: app.open_job is None)
+        gc.collect()
+        assert gone() is None, [type(r).__name__ for r in gc.get_referrers(gone())]

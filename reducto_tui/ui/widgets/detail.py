@@ -25,6 +25,7 @@ from textual.worker import Worker, WorkerState
 
 from reducto_tui.api.client import ReductoClient
 from reducto_tui.api.errors import ReductoError
+from reducto_tui.api.lazy import block_count, decode_in_pieces, read_full, read_job
 from reducto_tui.api.models import (
     ChartResponse,
     ClassifyResponse,
@@ -41,7 +42,7 @@ from reducto_tui.api.models import (
 )
 from reducto_tui.api.status import is_finished
 from reducto_tui.core.follow import DEFAULT_INTERVAL, FollowPace
-from reducto_tui.export import job_json
+from reducto_tui.export import dumps, job_json
 from reducto_tui.render.chart import chart_view
 from reducto_tui.render.classify import classify_view
 from reducto_tui.render.edit import edit_view
@@ -52,6 +53,15 @@ from reducto_tui.render.summary import summary
 from reducto_tui.render.text import clean, safe_text
 from reducto_tui.ui.widgets.json_view import JsonView, line_starts
 from reducto_tui.ui.widgets.result_tree import Node, ResultTree
+
+#: Characters of pretty JSON made before the Raw JSON tab first shows something.
+RAW_FIRST = 64 * 1024
+
+
+def _read(body: bytes) -> tuple[dict[str, Any], JobDetail]:
+    data = decode_in_pieces(body)
+    return data, read_job(data)
+
 
 #: What each worker group of the pane was doing, for the message when one fails.
 _WORK = {
@@ -105,6 +115,8 @@ class DetailPane(Vertical):
         self.detail: JobDetail | None = None
         self.error: ReductoError | None = None
         self._raw_for: int | None = None
+        #: The shown job's JSON as the API sent it (Raw JSON, copy), beside the models.
+        self._data: dict[str, Any] | None = None
         self._pending: str | None = None
         self._ready = False
 
@@ -135,6 +147,15 @@ class DetailPane(Vertical):
         if self._pending is not None:
             self.open(self._pending)
 
+    def on_unmount(self) -> None:
+        """Let a closed result go at once: nothing here outlives the pane."""
+        self.detail = None
+        self._data = None
+        for tree in self.query(ResultTree):
+            tree.clear()
+        for view in self.query(JsonView):
+            view.set_lines([])
+
     def open(self, job_id: str) -> None:
         """Show ``job_id``; before the pane is mounted, remember it for :meth:`on_mount`."""
         if not self._ready:
@@ -143,6 +164,7 @@ class DetailPane(Vertical):
         self._pending = None
         self.job_id = job_id
         self.detail = None
+        self._data = None
         self.error = None
         self._raw_for = None
         self.follow_note = None
@@ -158,21 +180,21 @@ class DetailPane(Vertical):
         if since < pace.interval:  # a quick retry still keeps the gap
             await self._sleep(pace.interval - since)
         try:
-            detail = await self._ask(job_id)
+            data, detail = await self._ask(job_id)
         except ReductoError as exc:
             if job_id == self.job_id:
                 self.show_error(exc)
             return
         if job_id != self.job_id:
             return
-        self.show(detail)
+        self.show(detail, data)
         gap = pace.interval
         while not is_finished(detail.status):
             await self._sleep(gap)
             if job_id != self.job_id:
                 return
             try:
-                fresh = await self._ask(job_id)
+                data, fresh = await self._ask(job_id)
             except ReductoError as exc:
                 if job_id != self.job_id:
                     return
@@ -197,15 +219,18 @@ class DetailPane(Vertical):
             ) or (fresh.result is not None and detail.result is None)
             if changed:
                 detail = fresh
-                self.show(detail)
+                self.show(detail, data)
             gap = pace.answered(changed)
 
-    async def _ask(self, job_id: str) -> JobDetail:
+    async def _ask(self, job_id: str) -> tuple[dict[str, Any], JobDetail]:
+        """The job's JSON and its models. Decoding is done in pieces and chunks are validated
+        when shown, in a thread: a big result never holds the event loop for long."""
         self._asked[job_id] = self._clock()
         try:
-            return await self.client.get_job(job_id)
+            body = await self.client.get_job_raw(job_id)
         finally:
             self._asked[job_id] = self._clock()
+        return await asyncio.to_thread(_read, body)
 
     def _stop_following(self, exc: ReductoError) -> None:
         """One message, in the pane, and no more requests: asking again will not help."""
@@ -233,9 +258,10 @@ class DetailPane(Vertical):
         if self.job_id:
             self.open(self.job_id)
 
-    def show(self, detail: JobDetail) -> None:
+    def show(self, detail: JobDetail, data: dict[str, Any] | None = None) -> None:
         assert self.job_id is not None
         self.detail = detail
+        self._data = data
         self.error = None
         self._raw_for = None
         self._title(
@@ -333,7 +359,7 @@ class DetailPane(Vertical):
             head.update(Text("Large result: fetching it from its link…", style="italic"))
             self._fetch_url(body, "parse")
             return
-        blocks = sum(len(c.blocks) for c in body.chunks)
+        blocks = block_count(body.chunks)
         head.update(
             Text(
                 f"{len(body.chunks):,} chunks · {blocks:,} blocks · enter expands, select a block for its page"
@@ -400,10 +426,12 @@ class DetailPane(Vertical):
                     if isinstance(data, dict) and "chunks" not in data
                     else data
                 )
-                full = await asyncio.to_thread(FullResult.model_validate, inner)
-                if job_id != self.job_id:
+                full = await asyncio.to_thread(read_full, inner)
+                if job_id != self.job_id or self.detail is None:
                     return
-                self.detail.result.result = full
+                if isinstance(self.detail.result, ParseResponse):
+                    self.detail.result.result = full
+                self._keep_download(inner)
             elif isinstance(self.detail.result, ExtractResponse):
                 self.detail.result.result = data if isinstance(data, list) else [data]
             elif isinstance(self.detail.result, SplitResponse):
@@ -413,7 +441,16 @@ class DetailPane(Vertical):
         except ValidationError as exc:
             head.update(self._bad_download(kind, exc))
             return
+        if kind != "parse":
+            self._keep_download(data)
         self._render_result(self.detail.result)
+
+    def _keep_download(self, value: Any) -> None:
+        """Raw JSON and copy show the downloaded result in place of its link."""
+        result = self._data.get("result") if self._data is not None else None
+        if isinstance(result, dict):
+            self._data = {**(self._data or {}), "result": {**result, "result": value}}
+            self._raw_for = None
 
     @staticmethod
     def _bad_download(kind: str, exc: ValidationError) -> Text:
@@ -478,16 +515,42 @@ class DetailPane(Vertical):
             self._fill_raw()
 
     def _fill_raw(self) -> None:
-        if self.detail is None or self._raw_for == id(self.detail):
+        source = self._data if self._data is not None else self.detail
+        if source is None or self._raw_for == id(source):
             return
-        self._raw_for = id(self.detail)
-        self._dump_raw(self.detail, self.job_id or "")
+        self._raw_for = id(source)
+        self._dump_raw(self._with_id(), self.job_id or "")
+
+    def _with_id(self) -> Any:
+        if self._data is not None:
+            return {"job_id": self.job_id, **self._data}
+        assert self.detail is not None
+        return json.loads(job_json(self.detail, self.job_id or ""))
 
     @work(exclusive=True, group="raw", thread=True, exit_on_error=False)
-    def _dump_raw(self, detail: JobDetail, job_id: str) -> None:
-        text = job_json(detail, job_id)
-        starts = line_starts(text)
-        self.app.call_from_thread(self.query_one("#raw", JsonView).set_text, text, starts)
+    def _dump_raw(self, value: Any, job_id: str) -> None:
+        """Pretty-print in a thread; the first screenfuls are shown while the rest is made."""
+        view = self.query_one("#raw", JsonView)
+        parts: list[str] = []
+        pieces: list[str] = []
+        size = 0
+        shown = False
+        for piece in json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(value):
+            pieces.append(piece)
+            size += len(piece)
+            if len(pieces) >= 65536:  # keep the list of tiny pieces short
+                parts.append("".join(pieces))
+                pieces.clear()
+            if not shown and size >= RAW_FIRST:
+                shown = True
+                head = "".join([*parts, *pieces])
+                head = head[: head.rfind("\n") + 1]
+                self.app.call_from_thread(view.set_text, head, line_starts(head))
+        parts.append("".join(pieces))
+        pieces.clear()
+        text = "".join(parts) + "\n"
+        parts.clear()
+        self.app.call_from_thread(view.set_text, text, line_starts(text))
 
     def action_find(self) -> None:
         self.query_one(TabbedContent).active = "tab-raw"
@@ -508,4 +571,4 @@ class DetailPane(Vertical):
     def raw_json(self) -> str | None:
         if self.detail is None or self.job_id is None:
             return None
-        return json.dumps(json.loads(job_json(self.detail, self.job_id)))
+        return dumps(self._with_id())

@@ -1,0 +1,92 @@
+"""Reading big jobs in pieces: the same values as json.loads, never one long C call, and
+chunks validated only when read, with the same exports as a fully validated job."""
+
+from __future__ import annotations
+
+import json
+import random
+from typing import Any
+
+import pytest
+
+from reducto_tui.api import lazy
+from reducto_tui.api.errors import BadResponseError
+from reducto_tui.api.lazy import LazyList, block_count, decode_in_pieces, read_job
+from reducto_tui.api.models import FullResult, JobDetail, ParseResponse
+from reducto_tui.demo import payloads
+from reducto_tui.export import BLOCKS_CSV, CHUNKS_MD, JOB_JSON, render_job
+
+
+def parse_job(pages: int = 400) -> dict[str, Any]:
+    rng = random.Random(3)
+    result = payloads.parse_result(rng, "big", pages=pages, blocks_per_page=10, blocks_per_chunk=10)
+    return {"status": "Completed", "type": "Parse", "result": result}
+
+
+SHAPES: list[Any] = [
+    parse_job(),
+    [{"a": [1, 2.5, -3e5], "b": 'x"y\\u00e9\n\u202e', "c": None, "d": True}] * 40_000,
+    list(range(200_000)),  # numbers cut at every piece edge
+    {"deep": {"er": {"est": [[{"k": "v" * 1000}] * 50] * 20}}, "empty": {}, "none": []},
+]
+
+
+@pytest.mark.parametrize("value", SHAPES, ids=["parse", "objects", "numbers", "nested"])
+@pytest.mark.parametrize("indent", [None, 2])
+def test_pieces_decode_to_what_json_loads_gives(value: Any, indent: int | None) -> None:
+    body = json.dumps(value, indent=indent).encode()
+    assert len(body) > lazy.PIECE, "the body must be big enough to be read in pieces"
+    same = decode_in_pieces(body) == json.loads(body)
+    assert same
+
+
+def test_no_single_decoder_call_reads_more_than_a_piece(monkeypatch: pytest.MonkeyPatch) -> None:
+    spans: list[int] = []
+
+    class Recording(json.JSONDecoder):
+        def raw_decode(self, s: str, idx: int = 0) -> tuple[Any, int]:
+            value, end = super().raw_decode(s, idx)
+            spans.append(end - idx)
+            return value, end
+
+    monkeypatch.setattr(lazy, "_DECODER", Recording())
+    body = json.dumps(parse_job(pages=2000)).encode()  # ~10 MB, 20,000 blocks
+    assert len(body) > 50 * lazy.PIECE
+    decode_in_pieces(body)
+    assert spans and max(spans) <= lazy.PIECE
+
+
+@pytest.mark.parametrize(
+    "body", [b"{", b"[1, 2", b'{"a": 1} trailing', b"\xff\xfe", b"[" * 50_000 + b"]" * 50_000]
+)
+def test_bad_bodies_are_a_clear_error(body: bytes) -> None:
+    with pytest.raises(BadResponseError):
+        decode_in_pieces(body + b" " * lazy.PIECE)
+
+
+def test_chunks_stay_json_until_read_and_export_the_same() -> None:
+    data = parse_job()
+    data["result"]["result"]["chunks"][1]["blocks"][0] = {"bbox": "not a box", "type": 7}
+    detail = read_job(data)
+    assert isinstance(detail.result, ParseResponse)
+    full = detail.result.result
+    assert isinstance(full, FullResult) and isinstance(full.chunks, LazyList)
+    assert len(full.chunks) == len(data["result"]["result"]["chunks"])
+    assert block_count(full.chunks) == sum(len(c["blocks"]) for c in full.chunks.raw)
+    bad = full.chunks[1].blocks[0]  # one unreadable block degrades, the rest still read
+    assert bad.type == "unknown" and "unreadable block" in (bad.content or "")
+    assert full.chunks[2].blocks[0].content
+
+    del data["result"]["result"]["chunks"][1]  # the fully validated model would reject it
+    lazy_detail, eager = read_job(data), JobDetail.model_validate(data)
+    for fmt in (CHUNKS_MD, BLOCKS_CSV):
+        same = render_job(fmt, lazy_detail, "j") == render_job(fmt, eager, "j")
+        assert same, fmt.label  # (not the texts: pytest would diff megabytes)
+    as_read = json.loads(render_job(JOB_JSON, lazy_detail, "j"))  # keys in the order received
+    same = as_read == json.loads(render_job(JOB_JSON, eager, "j"))
+    assert same
+
+
+def test_a_job_that_is_not_an_object_is_a_clear_error() -> None:
+    with pytest.raises(BadResponseError):
+        read_job([1, 2, 3])
