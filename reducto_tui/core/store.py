@@ -223,6 +223,8 @@ class JobView:
 
     #: Recent filter results kept for backspacing (dropped on any data change).
     CACHE = 8
+    #: ... and for this long at most, so terms relative to now ("age<1h") stay true.
+    CACHE_SECONDS = 5.0
     #: Fewer added rows than this are inserted one by one; more are merged in one sort.
     INSORT_MAX = 32
 
@@ -235,7 +237,7 @@ class JobView:
         self._sorted: list[JobRow] = []
         self.rows: list[JobRow] = self._sorted
         self._ids: set[str] | None = None
-        self._cache: dict[str, list[JobRow]] = {}
+        self._cache: dict[str, tuple[float, list[JobRow]]] = {}
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -266,8 +268,8 @@ class JobView:
             self._remember(previous.text, previous_rows)
         if new.empty:
             self.rows = self._sorted
-        elif text in self._cache:
-            self.rows = self._cache.pop(text)
+        elif self._cached(text) is not None:
+            self.rows = self._cache.pop(text)[1]
         elif new.narrows(previous) and not previous.empty:
             self.rows = new.apply(previous_rows)  # refine: sorted order is kept
         else:
@@ -275,9 +277,16 @@ class JobView:
         self._ids = None
         return new
 
+    def _cached(self, text: str) -> list[JobRow] | None:
+        # Age terms ("age<1h") are relative to now: an old result may no longer hold.
+        hit = self._cache.get(text)
+        if hit is None or self.store.clock() - hit[0] > self.CACHE_SECONDS:
+            return None
+        return hit[1]
+
     def _remember(self, text: str, rows: list[JobRow]) -> None:
         self._cache.pop(text, None)
-        self._cache[text] = rows
+        self._cache[text] = (self.store.clock(), rows)
         while len(self._cache) > self.CACHE:
             del self._cache[next(iter(self._cache))]
 

@@ -177,3 +177,19 @@ def test_one_change_does_not_resort_or_refilter_every_row(
     assert calls["key"] <= 2
     assert tested["rows"] <= 1
     assert [r.job_id for r in store.view.rows] == expected(store)
+
+
+def test_backspacing_reuses_a_result_only_while_age_terms_still_hold() -> None:
+    clock = FakeClock()
+    store = JobStore(clock=clock)
+    store.add_page(_page_of(50, ["Completed"]), next_cursor=None)  # created 0-49 s ago
+    view = store.view
+    view.set_filter("age<30s")
+    assert len(view) == 30
+    view.set_filter("age<30")  # backspace
+    view.set_filter("age<30s")  # retyped at once: the kept result is still true
+    assert len(view) == 30
+    view.set_filter("age<30")
+    clock.advance(20)
+    view.set_filter("age<30s")  # 20 s later only 10 jobs are that young
+    assert [r.job_id for r in view.rows] == expected(store) and len(view) == 10
