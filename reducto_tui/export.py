@@ -119,11 +119,16 @@ def extract_data(detail: JobDetail) -> Any:
 # ---------------------------------------------------------------------- renderers
 
 
+_PRINTABLE_INT_BITS = 14_000
+
+
 def finite(value: Any) -> Any:
     """``value`` with every inf/nan float as ``null``: ``Infinity`` and ``NaN`` are not JSON,
     and a server can send them (``1e400`` parses as inf) in any field we keep as-is."""
     if isinstance(value, float):
         return value if math.isfinite(value) else None
+    if isinstance(value, int) and value.bit_length() > _PRINTABLE_INT_BITS:
+        return None  # Python refuses to print it (over 4300 digits): not a number we can keep
     if isinstance(value, dict):
         return {str(k): finite(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

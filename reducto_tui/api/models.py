@@ -44,7 +44,10 @@ def _as_text(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
         return value
     if isinstance(value, dict | list):
         return None  # a structure is not a word; str() of it would only mislead
-    return str(value)
+    try:
+        return str(value)
+    except ValueError:  # an integer too long to print (over 4300 digits)
+        return None
 
 
 def _number(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:

@@ -23,5 +23,9 @@ def chart_view(response: ChartResponse) -> RenderableType:
     if result.reconstruction_url:
         parts.append(safe_text(f"Reconstruction: {result.reconstruction_url}", style="blue"))
     parts.append(Text("Chart data", style="bold"))
-    parts.append(safe_text(json.dumps(result.chart_data, indent=2, ensure_ascii=False)))
+    try:
+        data = json.dumps(result.chart_data, indent=2, ensure_ascii=False)
+    except (ValueError, RecursionError):  # an integer over 4300 digits, or absurd depth
+        data = "unknown (the chart data cannot be shown)"
+    parts.append(safe_text(data))
     return Group(*parts)

@@ -24,7 +24,8 @@ def extract_header(response: ExtractResponse | V3ExtractResponse) -> RenderableT
         return Group(*parts)
     if response.response_confidence:
         line = Text("Confidence: ", style="bold")
-        line.append(clean(", ".join(f"{k}: {v}" for k, v in response.response_confidence.items())))
+        pairs = response.response_confidence.items()
+        line.append(", ".join(f"{clean(k, True)}: {clean(v, True)}" for k, v in pairs))
         parts.append(line)
     if isinstance(response.result, UrlResult):
         parts.append(Text("The extraction is stored behind a link; press 'u' to fetch it."))
@@ -52,7 +53,7 @@ def citation_rows(citations: Any, path: str = "") -> list[tuple[str, dict[str, A
 def _box(bbox: dict[str, Any]) -> str:
     try:
         return ",".join(f"{float(bbox[k]):.2f}" for k in ("left", "top", "width", "height"))
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, OverflowError):
         return ""
 
 

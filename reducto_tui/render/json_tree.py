@@ -34,5 +34,9 @@ def label(key: str, value: Any) -> Text:
     elif isinstance(value, bool) or value is None:
         text.append(json.dumps(value), style="magenta")
     else:
-        text.append(clean(json.dumps(value, default=str), True), style="yellow")
+        try:
+            shown = json.dumps(value, default=str)
+        except (ValueError, RecursionError):  # an integer over 4300 digits, say
+            shown = "unknown (too large to show)"
+        text.append(shorten(clean(shown, True), 200), style="yellow")
     return text

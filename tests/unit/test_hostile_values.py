@@ -83,11 +83,25 @@ JOB_FIELDS = (
 )
 DETAIL_FIELDS = (*JOB_FIELDS, "progress", "reason", "error", "result")
 
+#: Stands for a 5000-digit integer (hypothesis cannot print one): swapped in after drawing.
+HUGE = "<5000-digit int>"
+
+
+def _swap_huge(value: Any) -> Any:
+    if value == HUGE:
+        return 10**5000
+    if isinstance(value, dict):
+        return {k: _swap_huge(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_swap_huge(v) for v in value]
+    return value
+
+
 texts = st.text(max_size=12) | st.sampled_from(HOSTILE)
 numbers = (
     st.integers(min_value=-(10**40), max_value=10**40)
     | st.floats(allow_nan=True, allow_infinity=True)
-    | st.sampled_from([math.inf, -math.inf, math.nan, -0.0, 1e308, 10**19, -1])
+    | st.sampled_from([math.inf, -math.inf, math.nan, -0.0, 1e308, 10**19, -1, HUGE])
 )
 scalars = st.none() | st.booleans() | numbers | texts | st.sampled_from(EXTREME_DATES)
 json_values = st.recursive(
@@ -236,6 +250,7 @@ def _no_nan_json(text: str, lines: bool = False) -> None:
 def test_any_json_in_any_field_renders_and_exports_without_raising(
     listed: dict[str, Any], detail_body: dict[str, Any], job_id: str, now: float
 ) -> None:
+    listed, detail_body = _swap_huge(listed), _swap_huge(detail_body)
     job = SingleJob.model_validate({**listed, "job_id": job_id})
     detail = JobDetail.model_validate(detail_body)
     for model in (job, detail):
@@ -357,3 +372,28 @@ def test_exported_json_has_no_infinity_or_nan() -> None:
     _no_nan_json(text)
     data = json.loads(text)
     assert data["extra_field"] == [None, None, {"x": None}] and data["source"] == {"size": None}
+
+
+def test_a_5000_digit_integer_anywhere_renders_and_exports() -> None:
+    huge = 10**5000
+    detail = JobDetail.model_validate(
+        {
+            "status": huge,
+            "num_pages": huge,
+            "source": {"size": huge},
+            "result": {
+                "response_type": "extract",
+                "result": [{"total": huge}],
+                "citations": [{"total": {"bbox": {"left": huge}, "content": "x"}}],
+                "response_confidence": {"total": huge},
+            },
+        }
+    )
+    assert detail.status is None and detail.num_pages is None
+    render_result(detail.result)
+    text_of(summary("j", detail, FROZEN))
+    _no_nan_json(export.job_json(detail, "j"))
+    chart = JobDetail.model_validate(
+        {"result": {"response_type": "chart", "result": {"chart_data": {"x": huge}}}}
+    )
+    assert "cannot be shown" in text_of(chart_view(chart.result))  # type: ignore[arg-type]
