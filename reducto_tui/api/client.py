@@ -336,7 +336,13 @@ class ReductoClient:
 
     @_only_reducto_errors
     async def fetch_url_result(self, url: str, progress: Progress | None = None) -> Any:
-        """Download a ``UrlResult``'s presigned link.
+        """A ``UrlResult``'s JSON (see :meth:`fetch_url_result_raw`)."""
+        content = await self.fetch_url_result_raw(url, progress)
+        return await asyncio.to_thread(_loads, content, "The downloaded result")
+
+    @_only_reducto_errors
+    async def fetch_url_result_raw(self, url: str, progress: Progress | None = None) -> bytes:
+        """Download a ``UrlResult``'s presigned link; the body as received.
 
         Only over https (http only to loopback or the API's own origin, as the demo does),
         following at most :data:`MAX_REDIRECTS` redirects under the same rules, with one
@@ -372,7 +378,7 @@ class ReductoClient:
                 )
             if answer.status >= 400:
                 raise error_for_status(answer.status, None)
-            return await asyncio.to_thread(_loads, answer.content, "The downloaded result")
+            return answer.content
         raise BadResponseError(
             f"The result's link redirected more than {MAX_REDIRECTS} times; giving up."
         )

@@ -36,7 +36,7 @@ def _lenient_int(digits: str) -> int | None:
 _DECODER = json.JSONDecoder(parse_int=_lenient_int)
 
 
-def decode_in_pieces(body: bytes | str) -> Any:
+def decode_in_pieces(body: bytes | str, what: str = "The server's answer") -> Any:
     """``json.loads(body)``, read so that no single C call spans more than ~``PIECE``
     characters of containers (a single huge string is still one call). Run it in a thread."""
     try:
@@ -45,10 +45,10 @@ def decode_in_pieces(body: bytes | str) -> Any:
         if _skip(text, end) != len(text):
             raise ValueError("extra data after the JSON value")
     except RecursionError as exc:
-        raise BadResponseError("The server's answer is JSON nested too deeply to read.") from exc
+        raise BadResponseError(f"{what} is JSON nested too deeply to read.") from exc
     except (ValueError, IndexError) as exc:  # UnicodeDecodeError is a ValueError
         raise BadResponseError(
-            "The server's answer is not valid JSON.",
+            f"{what} is not valid JSON.",
             hint="Check REDUCTO_BASE_URL points at the Reducto API.",
         ) from exc
     return value

@@ -347,6 +347,9 @@ class TickGaps:
             self.longest = max(self.longest, now - last)
             last = now
 
+    def reset(self) -> None:
+        self.longest = 0.0
+
     def stop(self) -> float:
         self._task.cancel()
         return self.longest

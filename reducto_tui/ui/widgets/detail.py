@@ -413,7 +413,10 @@ class DetailPane(Vertical):
             head.update(Text(f"Downloading result… {received / 1e6:.1f} MB{of}", style="italic"))
 
         try:
-            data = await self.client.fetch_url_result(link.url, progress=progress)
+            raw = await self.client.fetch_url_result_raw(link.url, progress=progress)
+            # Decoded in bounded pieces in a thread: a 10 MB json.loads holds the GIL ~0.2 s.
+            data = await asyncio.to_thread(decode_in_pieces, raw, "The downloaded result")
+            del raw
         except ReductoError as exc:
             head.update(Text(f"{exc.message} {exc.hint}\nPress u to try again.", style="red"))
             return
