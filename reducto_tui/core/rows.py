@@ -16,6 +16,15 @@ STATUSES: dict[str, str] = {}
 TYPES: dict[str, str] = {}
 
 
+def file_name(source: str) -> str:
+    """The last path segment of a URL or path ("reducto://ab12/q3.pdf" -> "q3.pdf"): what the
+    table shows, so sorting by source uses it too."""
+    if "://" not in source and not source.startswith("/"):
+        return source
+    tail = source.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0]
+    return tail or source
+
+
 def _intern(value: str | None, seen: dict[str, str]) -> str:
     if not value:
         return ""

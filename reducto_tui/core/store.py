@@ -12,7 +12,7 @@ from typing import Any
 from reducto_tui.api.models import JobDetail, SingleJob
 from reducto_tui.api.status import FINISHED, StatusKind
 from reducto_tui.core.filters import Filter, compile_filter
-from reducto_tui.core.rows import JobRow, merge_row, row_from_job
+from reducto_tui.core.rows import JobRow, file_name, merge_row, row_from_job
 
 _KIND_ORDER = {kind: n for n, kind in enumerate(StatusKind)}
 _LOW = float("-inf")
@@ -35,7 +35,7 @@ SORT_KEYS: dict[str, Callable[[JobRow], Any]] = {
     "status": _status_key,
     "type": lambda r: r.type,
     "id": lambda r: r.job_id,
-    "source": lambda r: r.source.lower(),
+    "source": lambda r: file_name(r.source).lower(),  # the name the table shows
     "pages": lambda r: r.num_pages if r.num_pages is not None else (r.total_pages or -1),
     "duration": lambda r: _number(r.duration, -1.0),
 }
@@ -238,6 +238,16 @@ class JobView:
         self.rows: list[JobRow] = self._sorted
         self._ids: set[str] | None = None
         self._cache: dict[str, tuple[float, list[JobRow]]] = {}
+        self._listeners: list[Callable[[], None]] = []
+
+    def subscribe(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` right after ``rows`` changed (replaced or edited in place), so a
+        screen can keep its cursor on the same job at that moment, not after a later await."""
+        self._listeners.append(listener)
+
+    def _changed(self) -> None:
+        for listener in self._listeners:
+            listener()
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -275,6 +285,7 @@ class JobView:
         else:
             self.rows = new.apply(self._sorted)
         self._ids = None
+        self._changed()
         return new
 
     def _cached(self, text: str) -> list[JobRow] | None:
@@ -311,6 +322,7 @@ class JobView:
         self._cache.clear()
         self.rows = self._sorted if self.filter.empty else self.filter.apply(self._sorted)
         self._ids = None
+        self._changed()
 
     # ------------------------------------------------------------------ changes
 
@@ -326,6 +338,7 @@ class JobView:
                 self._move(row)
         if added:
             self._add(added)
+        self._changed()
 
     def _move(self, row: JobRow) -> None:
         """``row`` changed in place; ``row.key`` is still the key it is filed under."""

@@ -15,6 +15,10 @@ import re
 from rich.markup import escape
 from rich.text import Text
 
+from reducto_tui.core.rows import file_name
+
+__all__ = ["clean", "escape_markup", "file_name", "safe_text", "shorten"]
+
 # C0 controls (tab and newline are handled by the caller's choice), DEL, C1 controls
 # (0x80-0x9f, e.g. the 8-bit CSI), and the bidi overrides and isolates that reorder text.
 _UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
@@ -58,14 +62,6 @@ def escape_markup(value: object, single_line: bool = True) -> str:
 
 def safe_text(value: object, style: str = "", single_line: bool = False) -> Text:
     return Text(clean(value, single_line=single_line), style=style)
-
-
-def file_name(source: str) -> str:
-    """The last path segment of a URL or path ("reducto://ab12/q3.pdf" -> "q3.pdf")."""
-    if "://" not in source and not source.startswith("/"):
-        return source
-    tail = source.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0]
-    return tail or source
 
 
 def shorten(value: str, width: int) -> str:

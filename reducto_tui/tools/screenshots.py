@@ -56,7 +56,7 @@ async def _open(pilot: Pilot[None], query: str) -> None:
         await pilot.pause(0.02)
         if app.detail.detail is not None:
             break
-    await pilot.press("tab", "right")
+    await pilot.press("right_square_bracket")  # the Result tab, focus in its tree
     await pilot.pause(0.1)
 
 
@@ -77,18 +77,13 @@ async def parse_detail(pilot: Pilot[None]) -> None:
     from reducto_tui.ui.widgets.result_tree import ResultTree
 
     app.detail.query_one(ResultTree).focus()
-    await pilot.press("down", "enter", "down", "down", "down", "down")
+    await pilot.press("enter", "down", "down", "down", "down")
     await pilot.pause(0.1)
 
 
 async def page_view(pilot: Pilot[None]) -> None:
     await parse_detail(pilot)
-    app = pilot.app
-    assert isinstance(app, ReductoApp)
-    from textual.widgets import TabbedContent, Tabs
-
-    app.detail.query_one(Tabs).focus()
-    app.detail.query_one(TabbedContent).active = "tab-page"
+    await pilot.press("right_square_bracket")  # the Page tab
     await pilot.pause(0.1)
 
 
@@ -123,6 +118,7 @@ SHOTS: list[tuple[str, tuple[int, int], Steps]] = [
     ("cancel-dialog", (160, 42), cancel_dialog),
     ("export-dialog", (160, 42), export_dialog),
     ("help", (160, 42), help_screen),
+    ("narrow-100x30", (100, 30), main_screen),
     ("narrow-80x24", (80, 24), _loaded),
 ]
 

@@ -11,17 +11,19 @@ from pathlib import Path
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.timer import Timer
+from textual.widgets import Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from reducto_tui.api.client import ReductoClient
 from reducto_tui.api.errors import ReductoError
+from reducto_tui.api.models import JobDetail
 from reducto_tui.api.status import StatusKind
 from reducto_tui.config import Settings, make_client
 from reducto_tui.core import actions
@@ -42,7 +44,9 @@ from reducto_tui.export import (
 )
 from reducto_tui.render import format as fmt
 from reducto_tui.render.text import clean
+from reducto_tui.ui import targets as tg
 from reducto_tui.ui.cadence import Throttle
+from reducto_tui.ui.commands import BY_ACTION, COMMANDS, QUICK_STATUS, Command, When, bindings
 from reducto_tui.ui.screens.confirm import ConfirmScreen
 from reducto_tui.ui.screens.delete import DeleteScreen
 from reducto_tui.ui.screens.detail_screen import DetailScreen
@@ -51,10 +55,12 @@ from reducto_tui.ui.screens.help import HelpScreen
 from reducto_tui.ui.widgets.detail import DetailPane
 from reducto_tui.ui.widgets.header import HeaderBar, header_text
 from reducto_tui.ui.widgets.job_table import JobTable
+from reducto_tui.ui.widgets.key_bar import KeyBar
 
 #: Terminals at least this wide show the detail beside the table.
 WIDE = 140
-QUICK_STATUS = ("", "queued", "running", "completed", "failed", "cancelled")
+#: The pane beside the list follows the cursor once it rests this long (as gh-dash does).
+FOLLOW_DELAY = 0.15
 
 
 def stylesheet() -> Path:
@@ -68,39 +74,7 @@ def stylesheet() -> Path:
 class ReductoApp(App[None]):
     TITLE = "reducto-tui"
     CSS_PATH = str(stylesheet())
-    BINDINGS = [
-        Binding("slash", "filter", "Filter", id="filter", key_display="/"),
-        Binding("escape", "escape", "Clear/back", id="escape"),
-        Binding("enter", "open", "Open", id="open"),
-        Binding("space", "mark", "Mark", id="mark"),
-        Binding("ctrl+a", "mark_all", "Mark all", show=False, id="mark_all"),
-        Binding("c", "cancel", "Cancel", id="cancel"),
-        Binding("ctrl+d", "delete", "Delete", show=False, id="delete"),
-        Binding("e", "export", "Export", id="export"),
-        Binding("ctrl+s", "export_list", "Save list", show=False, id="export_list"),
-        Binding("y", "copy_id", "Copy ID", show=False, id="copy_id"),
-        Binding("Y", "copy_json", "Copy JSON", show=False, id="copy_json"),
-        Binding("r", "refresh", "Refresh", id="refresh"),
-        Binding("p", "pause", "Pause", id="pause"),
-        Binding("s", "sort_next", "Sort", id="sort"),
-        Binding("S", "sort_flip", "Sort ↕", show=False, id="sort_flip"),
-        Binding("n", "next_page", "Next page", show=False, id="next_page"),
-        Binding("a", "load_all", "Load all", id="load_all"),
-        *(
-            Binding(
-                str(n),
-                f"quick_status({n})",
-                f"Only {QUICK_STATUS[n] or 'all'}",
-                show=False,
-                id=f"quick_{n}",
-            )
-            for n in range(6)
-        ),
-        Binding("ctrl+f", "find", "Find in JSON", show=False, id="find"),
-        Binding("u", "fetch_url", "Fetch URL result", show=False, id="fetch_url"),
-        Binding("question_mark", "help", "Help", id="help", key_display="?"),
-        Binding("q", "quit", "Quit", id="quit"),
-    ]
+    BINDINGS = bindings()
 
     def __init__(
         self,
@@ -128,7 +102,12 @@ class ReductoApp(App[None]):
         self.load_error: str = ""
         self.loading_all = False
         self.open_job: str | None = None
-        self.detail = DetailPane(self.client, id="detail")
+        #: The pane showing ``open_job``: beside the list (wide) or on a DetailScreen.
+        #: A fresh, unmounted pane while nothing is open.
+        self.detail = DetailPane(self.client)
+        self._follow_timer: Timer | None = None
+        #: A move of the detail to beside the list is scheduled (after the screen pops).
+        self._moving_detail = False
         # Kept as attributes: the main screen's widgets are reachable from any screen.
         self.header = HeaderBar(id="header")
         self.filter_box = Input(
@@ -152,8 +131,12 @@ class ReductoApp(App[None]):
         timeout: float | None = None,
         markup: bool = True,
     ) -> None:
-        """Toasts often quote the server (file names, reasons): never read them as markup."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        """Toasts often quote the server (ids, file names, reasons): never read them as
+        markup, and pass them through :func:`clean` so no control sequence reaches the
+        terminal, whichever caller forgot."""
+        super().notify(
+            clean(message), title=clean(title), severity=severity, timeout=timeout, markup=False
+        )
 
     # ------------------------------------------------------------------ layout
 
@@ -164,7 +147,7 @@ class ReductoApp(App[None]):
             yield self.table
         yield self.status_line
         yield self.load_bar
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.filter_box.display = False
@@ -177,6 +160,10 @@ class ReductoApp(App[None]):
     async def on_unmount(self) -> None:
         await self.client.aclose()
 
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self._fit_layout)
+        self.call_after_refresh(self._update_chrome)
+
     def _tick(self) -> None:
         if not self.screen_stack:  # shutting down
             return
@@ -188,6 +175,7 @@ class ReductoApp(App[None]):
             else:
                 self.load_first_page()
         if not self.screen.is_modal:
+            self._fit_layout()  # a resize while a dialog was up
             self._update_chrome()
 
     def _update_chrome(self) -> None:
@@ -200,6 +188,7 @@ class ReductoApp(App[None]):
                 self.poller,
                 self.clock(),
                 self.last_updated,
+                width=self.header.size.width or self.size.width,
             ),
             layout=False,
         )
@@ -237,6 +226,33 @@ class ReductoApp(App[None]):
             text.append(f" · {clean(self.load_error, True)}", style="bold red")
         return text
 
+    # ------------------------------------------------------------------ what applies now
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys, footer and palette offer an action only where it applies (see commands)."""
+        command = BY_ACTION.get(action)
+        return True if command is None else self._enabled(command, self.screen)
+
+    def _enabled(self, command: Command, screen: Screen[Any]) -> bool:
+        if screen.is_modal:
+            return False  # a dialog's own keys only (ctrl+q still quits)
+        checks = {
+            When.MAIN: not isinstance(screen, DetailScreen),
+            When.TABLE: not isinstance(screen, DetailScreen) and screen.focused is self.table,
+            When.DETAIL: self.open_job is not None,
+            When.WRITE: not self.settings.read_only,
+        }
+        return all(checks[w] for w in command.when)
+
+    def _in_detail(self) -> bool:
+        """Does the open job's pane have the focus (so actions target that job)?"""
+        if self.open_job is None:
+            return False
+        if isinstance(self.screen, DetailScreen):
+            return True
+        focused = self.focused
+        return focused is not None and self.detail in focused.ancestors_with_self
+
     # ------------------------------------------------------------------ loading
 
     @work(exclusive=True, group="pages", exit_on_error=False)
@@ -252,20 +268,17 @@ class ReductoApp(App[None]):
         """Fetch one page into the store (core.loader: the first page's refresh fills gaps and
         feeds the poller's backoff); ``repaint=False`` leaves the repaint (and the GC freeze)
         to the caller's cadence, as loading all pages does."""
+        # The table keeps its cursor on its job by itself at the moment the view changes,
+        # so nothing about the cursor is read here (issue 12: never before an await).
         loader = self.poller.loader
-        keep: list[str | None] = [None]
-
-        def fetched() -> None:  # after the await, before rows arrive: the row to keep
-            keep[0] = self.table.current.job_id if self.table.current else None
-
         if cursor is None:  # no automatic retry while this one is still on its way
             self.poller.next_due = self.poller.clock() + max(self.poller.interval, 5.0)
-            outcome = await loader.first_page(fetched)
+            outcome = await loader.first_page()
         else:
-            outcome = await loader.next_page(fetched)
-        return self._apply_pages(outcome, keep[0], repaint)
+            outcome = await loader.next_page()
+        return self._apply_pages(outcome, repaint)
 
-    def _apply_pages(self, outcome: PageOutcome, keep: str | None, repaint: bool = True) -> bool:
+    def _apply_pages(self, outcome: PageOutcome, repaint: bool = True) -> bool:
         if outcome.error is not None:
             exc = outcome.error
             self.load_error = exc.message
@@ -275,7 +288,7 @@ class ReductoApp(App[None]):
         self.load_error = outcome.problem
         # Before the repaint, so the header says "updated" with the page, not a tick later.
         self.last_updated = self.clock()
-        self._apply(outcome.changes, keep, repaint)
+        self._apply(outcome.changes, repaint)
         if repaint:
             keep_loaded_jobs_out_of_gc()
         return True
@@ -287,22 +300,17 @@ class ReductoApp(App[None]):
         # Repaint a few times a second, not per page (200 pages for 100k jobs).
         paint = Throttle()
 
-        keep: list[str | None] = [None]
-
-        def fetched() -> None:  # after the await, before rows arrive: the row to keep
-            keep[0] = self.table.current.job_id if self.table.current else None
-
         def on_page(outcome: PageOutcome) -> None:
             if outcome.error is None:
-                self._apply_pages(outcome, keep[0], repaint=False)
+                self._apply_pages(outcome, repaint=False)
                 if paint.ready():
                     self._show_loaded()
 
         try:
             # core.loader stops on a repeating cursor or endless empty pages.
-            total = await self.poller.loader.load_all(lambda: self.loading_all, on_page, fetched)
+            total = await self.poller.loader.load_all(lambda: self.loading_all, on_page)
             if total.error is not None:
-                self._apply_pages(total, keep[0], repaint=False)
+                self._apply_pages(total, repaint=False)
             elif total.problem:
                 self.load_error = total.problem
                 self.notify(total.problem, severity="warning")
@@ -314,26 +322,23 @@ class ReductoApp(App[None]):
     def _show_loaded(self) -> None:
         keep_loaded_jobs_out_of_gc()
         with self.batch_update():
-            self.table.refresh_rows(
-                keep_job=self.table.current.job_id if self.table.current else None
-            )
+            self.table.refresh_rows()
             self._update_chrome()
 
     @work(exclusive=True, group="poll", exit_on_error=False)
     async def poll(self) -> None:
-        keep = self.table.current.job_id if self.table.current else None
         self.poller.visible = self.table.visible_ids()
         changes = await self.poller.poll_once()
         if not self.poller.failures:
             self.last_updated = self.clock()
-        self._apply(changes, keep)
+        self._apply(changes)
 
-    def _apply(self, changes: Changes, keep: str | None, repaint: bool = True) -> None:
-        # Unless rows arrived above the cursor's (a sort other than newest first), a deferred
-        # repaint shows the same screen: the table draws from the live view anyway.
-        if repaint or (keep is not None and self.store.view.index_of(keep) != self.table.cursor):
+    def _apply(self, changes: Changes, repaint: bool = True) -> None:
+        # A deferred repaint (loading all pages) shows the same screen: the table follows
+        # the view by itself and draws from it.
+        if repaint:
             with self.batch_update():
-                self.table.refresh_rows(keep_job=keep)
+                self.table.refresh_rows()
                 self._update_chrome()
         self._notify_finished(changes.finished)
 
@@ -344,7 +349,8 @@ class ReductoApp(App[None]):
                     "error" if row.kind is StatusKind.FAILED else "information"
                 )
                 self.notify(
-                    f"Job {row.job_id[:8]} ({clean(row.source, True)[:40]}) is {clean(row.status, True)}.",
+                    f"Job {clean(row.job_id[:8], True)} ({clean(row.source, True)[:40]}) "
+                    f"is {clean(row.status, True)}.",
                     severity=severity,
                 )
                 if self.settings.bell:
@@ -370,14 +376,23 @@ class ReductoApp(App[None]):
     @on(JobTable.Highlighted)
     def _highlighted(self, event: JobTable.Highlighted) -> None:
         self._update_chrome()
+        if self._pane_beside():
+            # The pane follows the cursor once it rests, so a fast scroll does not fetch
+            # every job it passes.
+            if self._follow_timer is not None:
+                self._follow_timer.stop()
+            self._follow_timer = self.set_timer(FOLLOW_DELAY, self._follow_cursor)
+
+    def _follow_cursor(self) -> None:
+        row = self.table.current
+        if row is not None and self._pane_beside() and row.job_id != self.open_job:
+            self._show_detail(row.job_id, focus=False)
 
     @on(DetailPane.Updated)
     def _detail_updated(self, event: DetailPane.Updated) -> None:
         changes = self.store.update_detail(event.job_id, event.detail)
         if changes:
-            self.table.refresh_rows(
-                keep_job=self.table.current.job_id if self.table.current else None
-            )
+            self.table.refresh_rows()
             self._notify_finished(changes.finished)
 
     # ------------------------------------------------------------------ filter & sort
@@ -389,9 +404,8 @@ class ReductoApp(App[None]):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        keep = self.table.current.job_id if self.table.current else None
         self.store.view.set_filter(event.value)
-        self.table.refresh_rows(keep_job=keep)
+        self.table.to_top()  # a new filter starts at its first match
         self._update_chrome()
 
     @on(Input.Submitted, "#filter")
@@ -399,18 +413,25 @@ class ReductoApp(App[None]):
         self.table.focus()
 
     def action_escape(self) -> None:
+        """Back, one step at a time, always ending on the table."""
         if self.loading_all:
             self.loading_all = False
             self.notify("Stopped loading pages.")
             return
-        if self.open_job:
-            self._close_detail()
+        if isinstance(self.screen, DetailScreen):
+            self.screen.dismiss(None)
+            return
+        if self._in_detail():
+            self.table.focus()
             return
         box = self.filter_box
+        if self.open_job and not box.has_focus:
+            self._close_detail()
+            return
         if box.value or box.display:
             box.value = ""
             box.display = False
-            self.table.focus()
+        self.table.focus()
 
     def action_quick_status(self, n: int) -> None:
         box = self.filter_box
@@ -426,9 +447,8 @@ class ReductoApp(App[None]):
         self._sort(self.store.view.sort_column, not self.store.view.descending)
 
     def _sort(self, column: str, descending: bool) -> None:
-        keep = self.table.current.job_id if self.table.current else None
         self.store.view.set_sort(column, descending)
-        self.table.refresh_rows(keep_job=keep)
+        self.table.to_top()
         self._update_chrome()
 
     # ------------------------------------------------------------------ paging & refresh
@@ -468,7 +488,7 @@ class ReductoApp(App[None]):
 
     def action_mark(self) -> None:
         row = self.table.current
-        if row is not None:
+        if row is not None and self.focused is self.table:
             self.store.toggle_mark(row.job_id)
             self.table.action_cursor(1)
             self.table.refresh()
@@ -479,33 +499,59 @@ class ReductoApp(App[None]):
         self.table.refresh()
         self._update_chrome()
 
-    def _targets(self) -> list[JobRow]:
-        if self.store.marks:
-            return self.store.marked_rows()
-        row = self._current_row()
-        return [row] if row is not None else []
+    def _targets(self) -> tg.Targets:
+        if self._in_detail():
+            row = self.store.by_id.get(self.open_job or "")
+            return tg.Targets([row] if row is not None else [], source="detail")
+        hidden = self.store.hidden_marks()
+        visible = self.store.visible_marks()
+        if visible:
+            return tg.Targets(visible, hidden, source="marks")
+        row = self.table.current
+        return tg.Targets([row] if row is not None else [], hidden)
 
-    def _current_row(self) -> JobRow | None:
-        if self.open_job:
-            return self.store.by_id.get(self.open_job)
+    def _focus_row(self) -> JobRow | None:
+        """The one job in focus: the open job if its pane has focus, else the highlighted."""
+        if self._in_detail():
+            return self.store.by_id.get(self.open_job or "")
         return self.table.current
 
     # ------------------------------------------------------------------ detail
 
+    def _pane_beside(self) -> bool:
+        return (
+            self.open_job is not None
+            and self.detail.parent is not None
+            and not any(isinstance(s, DetailScreen) for s in self.screen_stack)
+        )
+
     def action_open(self) -> None:
         row = self.table.current
-        if row is None:
-            return
-        self.open_job = row.job_id
-        self.poller.followed = {row.job_id}
+        if row is None or isinstance(self.screen, DetailScreen):
+            return  # one detail at a time
+        self._show_detail(row.job_id, focus=True)
+
+    def _show_detail(self, job_id: str, focus: bool, tab: str | None = None) -> None:
+        """Show ``job_id`` beside the list on a wide terminal, full screen otherwise."""
+        self.open_job = job_id
+        self.poller.followed = {job_id}
         if self.size.width >= WIDE:
-            main = self.query_one("#main", Horizontal)
-            self.detail.open(row.job_id)
             if self.detail.parent is None:
-                main.mount(self.detail)
+                self.detail = DetailPane(self.client)
+                self.query_one("#main", Horizontal).mount(self.detail)
+            if tab is not None:
+                self.detail.active_tab = tab
+            if self.detail.job_id != job_id:
+                self.detail.open(job_id)
+            if focus:
+                self.detail.call_after_refresh(self.detail.focus_content)
         else:
-            self.detail.open(row.job_id)
-            self.push_screen(DetailScreen(self.detail), callback=lambda _: self._detail_closed())
+            pane = self.detail = DetailPane(self.client)
+            if tab is not None:
+                pane.active_tab = tab
+            pane.open(job_id)
+            self.push_screen(DetailScreen(pane), callback=partial(self._screen_closed, pane))
+        self.refresh_bindings()
 
     def _close_detail(self) -> None:
         if isinstance(self.screen, DetailScreen):
@@ -515,12 +561,48 @@ class ReductoApp(App[None]):
             self.detail.remove()
         self._detail_closed()
 
+    def _screen_closed(self, pane: DetailPane, _result: None) -> None:
+        if pane is self.detail:  # not replaced by a re-layout in the meantime
+            self._detail_closed()
+
     def _detail_closed(self) -> None:
         self.open_job = None
-        self.detail.job_id = None
         self.poller.followed = set()
-        self.detail = DetailPane(self.client, id="detail")
+        self.detail = DetailPane(self.client)
         self.table.focus()
+        self.refresh_bindings()
+
+    def _fit_layout(self) -> None:
+        """Crossing the width threshold moves the open detail between beside-the-list and
+        full screen, keeping its job, its tab and whether it had the focus."""
+        job_id = self.open_job
+        if job_id is None or self.screen.is_modal or self._moving_detail:
+            return
+        wide = self.size.width >= WIDE
+        full_screen = isinstance(self.screen, DetailScreen)
+        if wide == (not full_screen and self.detail.parent is not None):
+            return
+        tab, focused = self.detail.active_tab, self._in_detail()
+        if full_screen:
+            self.detail = DetailPane(self.client)  # so the screen's callback ignores it
+            self.pop_screen()
+            self._moving_detail = True
+
+            def beside() -> None:  # once the main screen is back (focus needs a live screen)
+                self._moving_detail = False
+                self._show_detail(job_id, focused, tab)
+
+            self.call_after_refresh(beside)
+            return
+        if self.detail.parent is not None:
+            self.detail.remove()
+        self._show_detail(job_id, focus=focused, tab=tab)
+
+    def action_next_tab(self) -> None:
+        self.detail.action_switch_tab(1)
+
+    def action_prev_tab(self) -> None:
+        self.detail.action_switch_tab(-1)
 
     def action_find(self) -> None:
         if self.open_job:
@@ -533,11 +615,19 @@ class ReductoApp(App[None]):
     # ------------------------------------------------------------------ copy
 
     def action_copy_id(self) -> None:
-        row = self._current_row()
+        row = self._focus_row()
         if row is None:
             return
+        shown = clean(row.job_id, True)
+        if shown != row.job_id or not row.job_id.isprintable():
+            # Pasting control characters into a shell can run them; an escaped copy would
+            # be a different id. Refuse, and show what the id holds.
+            self.notify(
+                f"Not copied: job id {shown} contains control characters.", severity="warning"
+            )
+            return
         self.copy_to_clipboard(row.job_id)
-        self.notify(f"Copied job id {row.job_id} (needs a terminal with OSC 52 clipboard support).")
+        self.notify(f"Copied job id {shown} (needs a terminal with OSC 52 clipboard support).")
 
     def action_copy_json(self) -> None:
         text = self.detail.raw_json() if self.open_job else None
@@ -559,37 +649,23 @@ class ReductoApp(App[None]):
         if self._read_only():
             return
         targets = self._targets()
-        if not targets:
+        send, skip = actions.split_cancellable(targets.rows)
+        hidden, _ = actions.split_cancellable(targets.hidden)
+        if not send and not targets.hidden:
+            if skip:
+                self.notify(
+                    f"Nothing to cancel: {len(skip)} job(s) already finished.", severity="warning"
+                )
             return
-        send, skip = actions.split_cancellable(targets)
-        if not send:
-            self.notify(
-                f"Nothing to cancel: {len(skip)} job(s) already finished.", severity="warning"
-            )
-            return
-        hidden = {r.job_id for r in self.store.hidden_marks()} if self.store.marks else set()
-        body = Text()
-        body.append(f"Cancel {len(send)} job(s)?\n\n", style="bold")
-        for row in send[:12]:
-            mark = " (hidden by filter)" if row.job_id in hidden else ""
-            body.append(
-                f"  {row.job_id[:8]}  {clean(row.status, True):<11} {clean(row.source, True)[:40]}{mark}\n"
-            )
-        if len(send) > 12:
-            body.append(f"  … and {len(send) - 12} more\n")
-        if skip:
-            body.append(f"\nSkipped, already finished: {len(skip)}\n", style="dim")
-        if hidden:
-            body.append(
-                f"\nWarning: {len(hidden)} marked job(s) are hidden by the filter.\n",
-                style="bold yellow",
-            )
+        body = tg.cancel_body(send, skip, hidden)
+        include = tg.hidden_note(body, targets.hidden, "cancel", hidden)
+        screen = ConfirmScreen("Cancel jobs", body, yes="Cancel jobs", include=include)
 
         def confirmed(yes: bool | None) -> None:
-            if yes:
-                self.run_cancel(targets)
+            if yes and (send or screen.included):
+                self.run_cancel(send + skip + (hidden if screen.included else []))
 
-        self.push_screen(ConfirmScreen("Cancel jobs", body, yes="Cancel jobs"), confirmed)
+        self.push_screen(screen, confirmed)
 
     @work(group="actions", exit_on_error=False)
     async def run_cancel(self, rows: list[JobRow]) -> None:
@@ -597,7 +673,7 @@ class ReductoApp(App[None]):
             self.client, self.store, rows, on_change=lambda r: self.table.refresh_job(r.job_id)
         )
         self.store.marks.difference_update(report.done)
-        self.table.refresh_rows(keep_job=self.table.current.job_id if self.table.current else None)
+        self.table.refresh_rows()
         self._update_chrome()
         severity: SeverityLevel = "error" if report.failed else "information"
         self.notify(report.summary().capitalize(), severity=severity, timeout=8)
@@ -606,19 +682,18 @@ class ReductoApp(App[None]):
         if self._read_only():
             return
         targets = self._targets()
-        if not targets:
+        if not targets.rows and not targets.hidden:
             return
-        body = Text(f"Delete the stored data of {len(targets)} job(s):\n", style="bold")
-        for row in targets[:10]:
-            body.append(f"  {row.job_id[:8]}  {clean(row.source, True)[:50]}\n", style="")
-        if len(targets) > 10:
-            body.append(f"  … and {len(targets) - 10} more\n")
+        body = tg.delete_body(targets.rows)
+        include = tg.hidden_note(body, targets.hidden, "delete")
+        screen = DeleteScreen(body, include=include)
 
         def confirmed(answer: tuple[bool, bool] | None) -> None:
-            if answer and answer[0]:
-                self.run_delete(targets, answer[1])
+            rows = targets.rows + (targets.hidden if screen.included else [])
+            if answer and answer[0] and rows:
+                self.run_delete(rows, answer[1])
 
-        self.push_screen(DeleteScreen(body), confirmed)
+        self.push_screen(screen, confirmed)
 
     @work(group="actions", exit_on_error=False)
     async def run_delete(self, rows: list[JobRow], include_persisted: bool) -> None:
@@ -639,23 +714,49 @@ class ReductoApp(App[None]):
     # ------------------------------------------------------------------ export
 
     def action_export(self) -> None:
-        if self.store.marks:
-            rows = self.store.marked_rows()
-            self._ask_export(f"{len(rows)} marked jobs", [LIST_CSV, LIST_JSONL], None, rows)
+        targets = self._targets()
+        if targets.source == "marks":
+            rows = targets.rows
+            what = f"{len(rows)} marked jobs"
+            if targets.hidden:
+                what += f" ({len(targets.hidden)} more marked are hidden by the filter)"
+            self._ask_export(what, [LIST_CSV, LIST_JSONL], None, rows, None)
             return
-        row = self._current_row()
-        if row is None:
+        if not targets.rows:
             return
-        detail = self.detail.detail if self.open_job == row.job_id else None
+        job_id = targets.rows[0].job_id
+        detail = self.detail.detail if self.open_job == job_id else None
+        if detail is None or detail.result is None:
+            self._export_after_fetch(job_id)  # its kind decides the formats
+        else:
+            self._ask_job_export(job_id, detail)
+
+    @work(group="export", exclusive=True, exit_on_error=False)
+    async def _export_after_fetch(self, job_id: str) -> None:
+        try:
+            detail = await self.client.get_job(job_id)
+        except ReductoError as exc:
+            self.notify(f"Export: could not load the job: {exc.message}", severity="error")
+            return
+        self._ask_job_export(job_id, detail)
+
+    def _ask_job_export(self, job_id: str, detail: JobDetail) -> None:
         formats = [*formats_for(detail), LIST_CSV, LIST_JSONL]
-        self._ask_export(f"job {row.job_id[:8]} (or the filtered list)", formats, row.job_id, None)
+        what = f"job {clean(job_id[:8], True)} (or the filtered list)"
+        self._ask_export(what, formats, job_id, None, detail)
 
     def action_export_list(self) -> None:
         rows = list(self.store.view.rows)
-        self._ask_export(f"the job list ({len(rows):,} jobs)", [LIST_CSV, LIST_JSONL], None, rows)
+        what = f"the job list ({len(rows):,} jobs)"
+        self._ask_export(what, [LIST_CSV, LIST_JSONL], None, rows, None)
 
     def _ask_export(
-        self, what: str, formats: list[ExportFormat], job_id: str | None, rows: list[JobRow] | None
+        self,
+        what: str,
+        formats: list[ExportFormat],
+        job_id: str | None,
+        rows: list[JobRow] | None,
+        detail: JobDetail | None,
     ) -> None:
         def chosen(answer: tuple[ExportFormat, Path] | None) -> None:
             if answer is None:
@@ -665,7 +766,7 @@ class ReductoApp(App[None]):
 
                 def overwrite(yes: bool | None) -> None:
                     if yes:
-                        self.run_export(export_format, path, job_id, rows, True)
+                        self.run_export(export_format, path, job_id, rows, detail, True)
 
                 self.push_screen(
                     ConfirmScreen(
@@ -674,7 +775,7 @@ class ReductoApp(App[None]):
                     overwrite,
                 )
             else:
-                self.run_export(export_format, path, job_id, rows, False)
+                self.run_export(export_format, path, job_id, rows, detail, False)
 
         self.push_screen(ExportScreen(what, formats, self.settings.export_dir, job_id), chosen)
 
@@ -685,6 +786,7 @@ class ReductoApp(App[None]):
         path: Path,
         job_id: str | None,
         rows: list[JobRow] | None,
+        detail: JobDetail | None,
         overwrite: bool,
     ) -> None:
         try:
@@ -694,7 +796,6 @@ class ReductoApp(App[None]):
                 render: Callable[[], str] = partial(render_list, export_format, listed)
             else:
                 assert job_id is not None
-                detail = self.detail.detail if self.open_job == job_id else None
                 if detail is None or detail.result is None:
                     detail = await self.client.get_job(job_id)
                 render = partial(render_job, export_format, detail, job_id)
@@ -713,27 +814,43 @@ class ReductoApp(App[None]):
 
     # ------------------------------------------------------------------ help
 
+    def key_display(self, command: Command) -> str:
+        """The key(s) in force for ``command``, after ``[keys]`` in the config."""
+        rebound = self.settings.keys.get(command.id)
+        if rebound:
+            return " ".join(
+                self.get_key_display(Binding(k.strip(), command.action)) for k in rebound.split(",")
+            )
+        return self.get_key_display(
+            Binding(command.key, command.action, key_display=command.key_display)
+        )
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """The command palette lists every action of the app, with its key."""
+        """The command palette lists the actions that apply here, with their keys."""
         yield from super().get_system_commands(screen)
-        for binding in self.BINDINGS:
-            if isinstance(binding, Binding) and binding.action not in ("quit",):
+        for command in COMMANDS:
+            if command.id != "quit" and self._enabled(command, screen):
                 yield SystemCommand(
-                    f"{binding.description} ({binding.key_display or binding.key})",
-                    f"Runs '{binding.action}'",
-                    partial(self.call_later, self.run_action, binding.action),
+                    f"{command.label} ({self.key_display(command)})",
+                    command.description,
+                    partial(self.call_later, self.run_action, command.action),
                 )
 
     def action_help(self) -> None:
         rows = [
-            (b.key_display or b.key, b.description, b.id or "")
-            for b in self.BINDINGS
-            if isinstance(b, Binding)
+            (
+                self.key_display(c),
+                c.description
+                + (" (off: read-only)" if When.WRITE in c.when and self.settings.read_only else ""),
+                c.id,
+            )
+            for c in COMMANDS
         ]
         rows += [
             ("↑↓ j k", "Move", ""),
             ("pgup pgdn", "Page", ""),
             ("home end g G", "First / last", ""),
+            ("tab shift+tab", "Next / previous tab (in the detail)", ""),
         ]
         self.push_screen(HelpScreen(rows))
 

@@ -45,7 +45,7 @@ def _open(type_: str):  # type: ignore[no-untyped-def]
             await pilot.pause(0.02)
             if app.detail.detail is not None:
                 break
-        await pilot.press("tab", "right")  # the Result tab
+        await pilot.press("right_square_bracket")  # the Result tab
         await pilot.pause(0.1)
 
     return run

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 from reducto_tui.config import Settings
@@ -35,3 +37,21 @@ async def settle(pilot, predicate, rounds: int = 100, step: float = 0.02) -> Non
         await pilot.pause(step)
         if predicate():
             return
+
+
+_SVG_TEXT = re.compile(
+    r'<text class="[^"]*" x="([\d.]+)" y="[\d.]+" textLength="[\d.]+" '
+    r'clip-path="url\(#terminal-\d+-line-(\d+)\)">([^<]*)</text>'
+)
+
+
+def screen_lines(app: ReductoApp) -> list[str]:
+    """The screen as the user sees it, one string per terminal line (from the SVG export)."""
+    width, height = app.size
+    grid = [[" "] * width for _ in range(height)]
+    for match in _SVG_TEXT.finditer(app.export_screenshot()):
+        col, line = round(float(match[1]) / 12.2), int(match[2])
+        for n, char in enumerate(html.unescape(match[3]).replace("\xa0", " ")):
+            if line < height and col + n < width:
+                grid[line][col + n] = char
+    return ["".join(row).rstrip() for row in grid]

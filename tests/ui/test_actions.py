@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from textual.widgets import Input
+from textual.widgets import Checkbox, Input
 
 from reducto_tui.demo.simulator import Simulator
 from reducto_tui.ui.screens.confirm import ConfirmScreen
@@ -55,7 +55,9 @@ async def test_cancel_asks_first_and_no_is_the_default(clock: FakeClock) -> None
         assert row.kind.value == "cancelled" and row.local is None
 
 
-async def test_bulk_cancel_reports_cancelled_skipped_and_failed(clock: FakeClock) -> None:
+async def test_bulk_cancel_names_hidden_marks_and_includes_them_only_when_asked(
+    clock: FakeClock,
+) -> None:
     sim, fresh = active_sim(clock)
     app = make_app(sim, clock)
     async with app.run_test(size=(160, 40)) as pilot:
@@ -67,9 +69,18 @@ async def test_bulk_cancel_reports_cancelled_skipped_and_failed(clock: FakeClock
         await pilot.press("slash", *"status:completed", "enter")  # hide the marked pending jobs
         await pilot.press("c")
         await pilot.pause()
-        body = plain(app.screen.body)  # type: ignore[attr-defined]
-        assert "Cancel 3 job(s)" in body and "Skipped, already finished: 2" in body
-        assert "3 marked job(s) are hidden by the filter" in body
+        assert isinstance(app.screen, ConfirmScreen)
+        body = plain(app.screen.body)
+        assert "Nothing in view can be cancelled" in body and "Skipped, already finished: 2" in body
+        assert "3 marked jobs are hidden by the filter" in body
+        assert all(job_id[:8] in body for job_id in fresh), "the dialog names the hidden jobs"
+        await pilot.press("y")  # not included by default: nothing is sent
+        await pilot.pause(0.2)
+        assert all(sim.by_id[j].cancelled_at is None for j in fresh[1:])
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        app.screen.query_one("#include", Checkbox).value = True
         await pilot.press("y")
         await settle(
             pilot, lambda: not app.store.marks - {fresh[0], finished[0].job_id, finished[1].job_id}

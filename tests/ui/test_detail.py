@@ -88,7 +88,7 @@ async def test_parse_tree_is_lazy_and_block_shows_its_page(
         pane.query_one(TabbedContent).active = "tab-result"
         await pilot.pause()
         tree.focus()
-        await pilot.press("down", "enter")  # cursor to the first chunk, expand it
+        await pilot.press("enter")  # focus put the cursor on the first chunk; expand it
         await pilot.pause()
         assert chunks[0].children and not chunks[1].children
         await pilot.press("down")
@@ -137,7 +137,10 @@ async def test_missing_job_shows_error_in_place_and_escape_returns(
         pane = await open_job(pilot, app, row.job_id)
         assert pane.error is not None and "12 hours" in text_of(pane, "#summary")
         assert "retry" in text_of(pane, "#summary")
-        await pilot.press("escape")
+        await pilot.press("escape")  # focus back to the table, the pane stays beside it
+        await pilot.pause()
+        assert app.open_job == row.job_id and app.table.has_focus
+        await pilot.press("escape")  # and closes
         await pilot.pause()
         assert app.open_job is None and app.table.cursor == cursor and app.table.has_focus
 

@@ -112,8 +112,8 @@ async def test_help_screen_lists_bindings_and_grammar(sim: Simulator, clock: Fak
         from reducto_tui.ui.screens.help import FILTER_HELP, HelpScreen
 
         assert isinstance(app.screen, HelpScreen)
-        assert ("c", "Cancel", "cancel") in app.screen.rows
-        assert ("/", "Filter", "filter") in app.screen.rows
+        keys = {binding_id: key for key, _description, binding_id in app.screen.rows}
+        assert keys["cancel"] == "c" and keys["filter"] == "/" and keys["next_tab"] == "]"
         shown = " ".join(static_text(s) for s in app.screen.query(Static))
         assert "pages>20" in shown and "pages>20" in FILTER_HELP
         await pilot.press("escape")

@@ -27,9 +27,9 @@ async def test_load_all_repaints_on_a_cadence_not_per_page(clock: FakeClock) -> 
         repaints = []
         refresh_rows = app.table.refresh_rows
 
-        def counting(keep_job: str | None = None) -> None:
+        def counting() -> None:
             repaints.append(len(app.store.rows))
-            refresh_rows(keep_job=keep_job)
+            refresh_rows()
 
         app.table.refresh_rows = counting  # type: ignore[method-assign]
         start = time.monotonic()

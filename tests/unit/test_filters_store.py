@@ -196,3 +196,27 @@ def test_quick_status_keys_replace_the_status_term(text: str, state: str, expect
     assert with_status(text, state) == expected
     compiled = compile_filter(with_status(text, state), FROZEN)
     assert not compiled.errors
+
+
+def test_sort_by_source_uses_the_file_name_the_table_shows() -> None:
+    store = JobStore(clock=FakeClock())
+    store.add_page(
+        [
+            job("z", source="https://a/zebra.pdf"),
+            job("b", source="reducto://0/beta.pdf"),
+            job("a", source="https://z/alpha.pdf"),
+        ],
+        next_cursor=None,
+    )
+    store.view.set_sort("source", descending=False)
+    assert ids(store) == ["a", "b", "z"]  # by file name, whatever the host or scheme
+
+
+def test_view_listeners_see_every_new_rows_list(store: JobStore) -> None:
+    seen: list[list[str]] = []
+    store.view.subscribe(lambda: seen.append(ids(store)))
+    store.view.set_filter("status:failed")
+    store.view.set_filter("status:failed invoice")  # the refine shortcut
+    store.view.set_sort("pages", descending=True)
+    store.merge_first_page([job("z9", "Failed", age=1, source="https://h/invoice-2.pdf")])
+    assert seen == [["b2"], ["b2"], ["b2"], ["z9", "b2"]]

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Checkbox, Static
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -24,16 +24,23 @@ class ConfirmScreen(ModalScreen[bool]):
     ConfirmScreen Button { margin-left: 2; }
     """
 
-    def __init__(self, title: str, body: RenderableType, yes: str = "Yes") -> None:
+    def __init__(
+        self, title: str, body: RenderableType, yes: str = "Yes", include: str | None = None
+    ) -> None:
+        """``include`` labels an opt-in checkbox (off by default), read as :attr:`included`."""
         super().__init__()
         self.title_text = title
         self.body = body
         self.yes = yes
+        self.include = include
+        self.included = False
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.title_text, markup=False, classes="title")
             yield Static(self.body, id="question")
+            if self.include:
+                yield Checkbox(self.include, value=False, id="include")
             with Horizontal():
                 yield Button("No", id="no", variant="primary")
                 yield Button(self.yes, id="yes", variant="error")
@@ -43,7 +50,9 @@ class ConfirmScreen(ModalScreen[bool]):
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
+        self.action_answer(event.button.id == "yes")
 
     def action_answer(self, value: bool) -> None:
+        if self.include:
+            self.included = self.query_one("#include", Checkbox).value
         self.dismiss(value)

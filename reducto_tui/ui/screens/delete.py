@@ -23,14 +23,19 @@ class DeleteScreen(ModalScreen[tuple[bool, bool]]):
     DeleteScreen #names { height: auto; max-height: 12; overflow-y: auto; }
     """
 
-    def __init__(self, body: RenderableType) -> None:
+    def __init__(self, body: RenderableType, include: str | None = None) -> None:
+        """``include`` labels an opt-in checkbox (off by default), read as :attr:`included`."""
         super().__init__()
         self.body = body
+        self.include = include
+        self.included = False
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static("Delete job data — this cannot be undone", classes="title")
             yield Static(self.body, id="names")
+            if self.include:
+                yield Checkbox(self.include, value=False, id="include")
             yield Checkbox(
                 "Also delete long-retention persisted artifacts (include_persisted)", id="persisted"
             )
@@ -60,4 +65,6 @@ class DeleteScreen(ModalScreen[tuple[bool, bool]]):
         self.dismiss((False, False))
 
     def _done(self) -> None:
+        if self.include:
+            self.included = self.query_one("#include", Checkbox).value
         self.dismiss((True, self.query_one("#persisted", Checkbox).value))

@@ -1,4 +1,8 @@
-"""Choose a format and a path; the app does the writing (atomically)."""
+"""Choose a format and a path; the app does the writing (atomically).
+
+The formats are an option list: the arrow keys highlight one (the path follows) and enter
+exports with it, as the dialog's first focus is the list.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets.option_list import Option
 
 from reducto_tui.export import ExportFormat, default_name
 
@@ -19,7 +24,7 @@ class ExportScreen(ModalScreen[tuple[ExportFormat, Path] | None]):
     DEFAULT_CSS = """
     ExportScreen { align: center middle; }
     ExportScreen > Vertical { width: 80; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
-    ExportScreen RadioSet { width: 100%; margin: 1 0; }
+    ExportScreen OptionList { width: 100%; height: auto; max-height: 12; margin: 1 0; }
     ExportScreen Horizontal { height: auto; align: right middle; margin-top: 1; }
     ExportScreen Button { margin-left: 2; }
     """
@@ -36,22 +41,24 @@ class ExportScreen(ModalScreen[tuple[ExportFormat, Path] | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(f"Export {self.what}", classes="title", markup=False)
-            with RadioSet(id="formats"):
-                for n, fmt in enumerate(self.formats):
-                    yield RadioButton(fmt.label, value=n == 0, id=f"fmt-{fmt.key}")
+            yield OptionList(
+                *(Option(fmt.label, id=f"fmt-{fmt.key}") for fmt in self.formats), id="formats"
+            )
             yield Input(str(self.directory / default_name(self.job_id, self.formats[0])), id="path")
             with Horizontal():
                 yield Button("Cancel", id="cancel")
                 yield Button("Export", id="export", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one(RadioSet).focus()
+        options = self.query_one(OptionList)
+        options.highlighted = 0
+        options.focus()
 
     def _chosen(self) -> ExportFormat:
-        index = self.query_one(RadioSet).pressed_index
-        return self.formats[max(0, index)]
+        index = self.query_one(OptionList).highlighted
+        return self.formats[index if index is not None else 0]
 
-    @on(RadioSet.Changed)
+    @on(OptionList.OptionHighlighted)
     def _format_changed(self) -> None:
         path_input = self.query_one("#path", Input)
         current = Path(path_input.value)
@@ -59,6 +66,7 @@ class ExportScreen(ModalScreen[tuple[ExportFormat, Path] | None]):
 
     @on(Button.Pressed, "#export")
     @on(Input.Submitted, "#path")
+    @on(OptionList.OptionSelected)
     def _export(self) -> None:
         value = self.query_one("#path", Input).value.strip()
         if not value:

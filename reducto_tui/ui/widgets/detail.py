@@ -16,11 +16,12 @@ from typing import Any
 from pydantic import ValidationError
 from rich.console import Group, RenderableType
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Input, Static, TabbedContent, TabPane, Tree
+from textual.widgets import Input, Static, TabbedContent, TabPane, Tabs, Tree
 from textual.worker import Worker, WorkerState
 
 from reducto_tui.api.client import ReductoClient
@@ -69,9 +70,17 @@ _WORK = {
     "url-result": "reading the downloaded result",
     "raw": "preparing the raw JSON",
 }
+TABS = ("tab-summary", "tab-result", "tab-page", "tab-raw")
 
 
 class DetailPane(Vertical):
+    # Inside the pane tab/shift+tab switch tabs (the app's [ and ] do too); focus moves to
+    # the new tab's content, never to the tab bar or an empty scroll area.
+    BINDINGS = [
+        Binding("tab", "switch_tab(1)", "Next tab", show=False),
+        Binding("shift+tab", "switch_tab(-1)", "Previous tab", show=False),
+    ]
+
     DEFAULT_CSS = """
     DetailPane { border-left: tall $primary; padding: 0 1; }
     DetailPane #detail-title { height: auto; }
@@ -118,11 +127,12 @@ class DetailPane(Vertical):
         #: The shown job's JSON as the API sent it (Raw JSON, copy), beside the models.
         self._data: dict[str, Any] | None = None
         self._pending: str | None = None
+        self._pending_tab: str | None = None
         self._ready = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-title")
-        with TabbedContent(id="detail-tabs"):
+        with TabbedContent(id="detail-tabs", initial=self._pending_tab or TABS[0]):
             with TabPane("Summary", id="tab-summary"), VerticalScroll():
                 yield Static(id="summary")
             with TabPane("Result", id="tab-result"):
@@ -144,17 +154,58 @@ class DetailPane(Vertical):
 
     def on_mount(self) -> None:
         self._ready = True
+        self.query_one(Tabs).can_focus = False
         if self._pending is not None:
             self.open(self._pending)
 
+    # ------------------------------------------------------------------ tabs & focus
+
     def on_unmount(self) -> None:
         """Let a closed result go at once: nothing here outlives the pane."""
+        self._ready = False
         self.detail = None
         self._data = None
         for tree in self.query(ResultTree):
             tree.clear()
         for view in self.query(JsonView):
             view.set_lines([])
+
+    @property
+    def active_tab(self) -> str:
+        tabs = self.query(TabbedContent)
+        # Until TabbedContent has settled, ``active`` is empty: the tab asked for still holds.
+        active = tabs.first().active if self._ready and tabs else ""
+        return active or self._pending_tab or TABS[0]
+
+    @active_tab.setter
+    def active_tab(self, tab: str) -> None:
+        if not self._ready:
+            self._pending_tab = tab
+            return
+        self.query_one(TabbedContent).active = tab
+
+    def action_switch_tab(self, step: int) -> None:
+        focused = self.app.focused is not None and self in self.app.focused.ancestors_with_self
+        self.active_tab = TABS[(TABS.index(self.active_tab) + step) % len(TABS)]
+        if focused:  # at once: the old tab's widget is hidden now and would lose the focus
+            self.focus_content()
+
+    def focus_content(self) -> None:
+        """Focus what the active tab shows (its tree, JSON or scroll area)."""
+        pane = self.query_one(TabbedContent).get_pane(self.active_tab)
+        candidates = [
+            widget
+            for selector in ("ResultTree", "JsonView", "VerticalScroll")
+            for widget in pane.query(selector)
+            if widget.display and widget.focusable
+        ]
+        if candidates:
+            candidates[0].focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # A tree without a cursor looks dead: put it on the first node when focused.
+        if isinstance(event.widget, ResultTree) and event.widget.cursor_line < 0:
+            event.widget.cursor_line = 0
 
     def open(self, job_id: str) -> None:
         """Show ``job_id``; before the pane is mounted, remember it for :meth:`on_mount`."""
@@ -268,7 +319,7 @@ class DetailPane(Vertical):
             Text.assemble(
                 (f"{clean(detail.type or 'Job', True)} ", "bold"),
                 (clean(self.job_id, True), "bold cyan"),
-                ("  tab: into the pane · esc: back", "dim"),
+                ("  [ ]: tabs · esc: back", "dim"),
             )
         )
         self.query_one("#summary", Static).update(summary(self.job_id, detail, time.time()))

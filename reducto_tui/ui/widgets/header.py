@@ -29,35 +29,66 @@ def header_text(
     poller: Poller,
     wall_now: float,
     last_updated: float | None,
+    width: int = 1000,
 ) -> Text:
-    text = Text()
-    text.append(" reducto-tui ", style="bold black on #7aa2f7")
-    if demo:
-        text.append(" DEMO ", style="bold black on yellow")
-    if read_only:
-        text.append(" READ-ONLY ", style="bold white on dark_red")
-    text.append(f" {clean(base_url, True)} ", style="dim")
+    """The header fitted to ``width``: the five status counts always stay; the URL, the
+    "updated" age and the sparkline go first, then the long badges get short."""
     state = poller.state
     label = state.value
     if state is PollState.RECONNECTING:
         label = f"reconnecting in {poller.seconds_until_next():.0f}s"
-    text.append(f"● {label}", style=STATE_STYLES[state])
-    if last_updated is not None:
-        stale = state is PollState.RECONNECTING
-        text.append(
-            f" · {'stale since' if stale else 'updated'} {fmt.ago(last_updated, wall_now)}",
-            style="red" if stale else "dim",
-        )
-    if state is PollState.RECONNECTING and poller.last_error:
-        text.append(f" ({clean(poller.last_error, True)[:80]})", style="red")
-    text.append("   ")
+    stale = state is PollState.RECONNECTING
+    counts = Text()
     for kind in StatusKind:
         n = store.counts.get(kind, 0)
         if n or kind is not StatusKind.UNKNOWN:
-            text.append(f"{GLYPHS[kind]} {fmt.count(n)} ", style=STYLES[kind])
-    text.append(" ")
-    text.append(fmt.sparkline(store.sparkline(30)), style="green")
-    text.append(" done/30m", style="dim")
+            counts.append(f"{GLYPHS[kind]} {fmt.count(n)} ", style=STYLES[kind])
+    updated = Text()
+    if last_updated is not None:
+        updated.append(
+            f" · {'stale since' if stale else 'updated'} {fmt.ago(last_updated, wall_now)}",
+            style="red" if stale else "dim",
+        )
+    error = Text()
+    if stale and poller.last_error:
+        error.append(f" ({clean(poller.last_error, True)[:80]})", style="red")
+    spark = Text(" ")
+    spark.append(fmt.sparkline(store.sparkline(30)), style="green")
+    spark.append(" done/30m", style="dim")
+
+    def build(short: bool, url: bool, age: bool, sparkline: bool, err: bool) -> Text:
+        text = Text(no_wrap=True, overflow="crop")
+        text.append(" reducto " if short else " reducto-tui ", style="bold black on #7aa2f7")
+        if demo:
+            text.append(" D " if short else " DEMO ", style="bold black on yellow")
+        if read_only:
+            text.append(" RO " if short else " READ-ONLY ", style="bold white on dark_red")
+        if url:
+            text.append(f" {clean(base_url, True)} ", style="dim")
+        text.append(" " if not url else "")
+        text.append(f"● {label}", style=STATE_STYLES[state])
+        if age:
+            text.append_text(updated)
+        if err:
+            text.append_text(error)
+        text.append("  ")
+        text.append_text(counts)
+        if sparkline:
+            text.append_text(spark)
+        return text
+
+    # From the richest to the barest; the first that fits wins.
+    for option in (
+        (False, True, True, True, True),
+        (False, True, True, False, True),
+        (False, False, True, False, True),
+        (False, False, True, False, False),
+        (False, False, False, False, False),
+        (True, False, False, False, False),
+    ):
+        text = build(*option)
+        if text.cell_len <= width:
+            return text
     return text
 
 

@@ -57,6 +57,9 @@ _HEADER_SORTED = Style(bold=True, color="black", bgcolor="#7aa2f7")
 _BASE = Style()
 _DIM = Style(dim=True)
 _CURSOR = Style(bgcolor="#2d4f7c", bold=True)
+#: The cursor of a table without focus: still visible, clearly not where keys go.
+_CURSOR_IDLE = Style(bgcolor="#3b3f51")
+_NEW = Style(bold=True, color="black", bgcolor="#e0af68")
 _MARKED = Style(color="#e0af68", bold=True)
 _BAR_DONE = Style(color="cyan")
 _STATUS = {kind: Style.parse(style) for kind, style in STYLES.items()}
@@ -64,7 +67,14 @@ _LOCAL = Style(italic=True, color="yellow")
 
 
 class JobTable(ScrollView, can_focus=True):
-    """Rows come from a :class:`JobView`; call :meth:`refresh_rows` after it changes."""
+    """Rows come from a :class:`JobView`; the table follows its changes by itself.
+
+    The cursor belongs to a job, not to an index: when the view's rows are replaced (a
+    refresh, a page, a filter) the table finds that job again at that moment, so whatever
+    happened while a request was on its way, the cursor never snaps back to an old row.
+    On the first row it follows the top (new jobs push in above and the newest is
+    highlighted); scrolled away, it stays put and counts the arrivals above ("↑ N new").
+    """
 
     BINDINGS = [
         Binding("up,k", "cursor(-1)", "Up", show=False),
@@ -114,6 +124,13 @@ class JobTable(ScrollView, can_focus=True):
         self.clock = clock
         self._columns: list[Column] = list(COLUMNS)
         self._source_width = 20
+        #: The rows under the cursor and at the top of the screen: what the table keeps in
+        #: place when the view changes (it may edit its rows list in place).
+        self._cursor_row: JobRow | None = None
+        self._top_row: JobRow | None = None
+        #: Jobs that arrived above the screen while the user was scrolled away.
+        self.new_above = 0
+        view.subscribe(self._view_changed)
 
     # ------------------------------------------------------------------ data
 
@@ -122,21 +139,54 @@ class JobTable(ScrollView, can_focus=True):
         rows = self.view.rows
         return rows[self.cursor] if 0 <= self.cursor < len(rows) else None
 
-    def refresh_rows(self, keep_job: str | None = None) -> None:
-        """The view changed: resize, keep the cursor on ``keep_job`` if given, repaint."""
-        shift = 0
-        if keep_job is not None:
-            index = self.view.index_of(keep_job)
-            if index is not None:
-                shift = index - self.cursor
-                self.set_cursor(index, scroll=False)
+    def refresh_rows(self) -> None:
+        """Resize to the view and repaint."""
         self._clamp()
         self.virtual_size = Size(self._total_width(), len(self.view.rows) + 1)
-        if shift:
-            # Rows arrived above (a refresh): scroll with them so the cursor's row stays put
-            # on screen instead of the list jumping under the user's eyes.
-            self.scroll_to(y=self.scroll_offset.y + shift, animate=False, immediate=True)
         self.refresh()
+
+    def _view_changed(self) -> None:
+        rows = self.view.rows
+        top = int(self.scroll_offset.y)
+        following = self.cursor == 0 and top == 0
+        cursor_row, top_row = self._cursor_row, self._top_row
+        self.virtual_size = Size(self._total_width(), len(rows) + 1)
+        if following:
+            if not rows or rows[0] is not cursor_row:
+                self.cursor = 0  # the newest job is highlighted (and posted as such)
+            self._top_row = rows[0] if rows else None
+            self.refresh()
+            return
+        index = self.view.index_of(cursor_row.job_id) if cursor_row is not None else None
+        if index is not None:
+            if index != self.cursor:
+                self.set_cursor(index, scroll=False)
+        else:  # its job left the view: the cursor stays at its place, on another job
+            self.cursor = max(0, min(self.cursor, len(rows) - 1))
+        new_top = self.view.index_of(top_row.job_id) if top_row is not None else None
+        if new_top is not None and new_top != top:
+            # Rows arrived (or left) above: scroll with them so what the user looks at
+            # stays put on screen instead of jumping.
+            self.new_above += max(0, new_top - top)
+            self.scroll_to(y=new_top, animate=False, immediate=True)
+        top = int(self.scroll_offset.y)
+        self._top_row = rows[top] if 0 <= top < len(rows) else None
+        self.refresh()
+
+    def to_top(self) -> None:
+        """Show the first rows with the cursor on the first one (a new filter or sort)."""
+        self.new_above = 0
+        self.set_cursor(0, scroll=False)
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.refresh()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        rows, top = self.view.rows, int(new_value)
+        self._top_row = rows[top] if 0 <= top < len(rows) else None
+        if int(new_value) == 0 and self.new_above:
+            self.new_above = 0
+            self.refresh()
 
     def refresh_job(self, job_id: str) -> None:
         """Repaint one row if it is on screen (a live update of a single job)."""
@@ -163,6 +213,7 @@ class JobTable(ScrollView, can_focus=True):
             self.cursor = max(0, len(self.view.rows) - 1)
 
     def watch_cursor(self, old: int, new: int) -> None:
+        self._cursor_row = self.current
         self.refresh()
         self.post_message(self.Highlighted(self.current))
 
@@ -184,11 +235,15 @@ class JobTable(ScrollView, can_focus=True):
 
     def action_first(self) -> None:
         self.set_cursor(0)
+        self.scroll_to(y=0, animate=False)
 
     def action_last(self) -> None:
         self.set_cursor(len(self.view.rows) - 1)
 
     def on_click(self, event: events.Click) -> None:
+        if event.y == 0 and self.new_above and event.x >= self.size.width - len(self._new_label()):
+            self.action_first()
+            return
         if event.y == 0:
             sort = self._column_at(event.x + int(self.scroll_offset.x))
             if sort:
@@ -209,6 +264,12 @@ class JobTable(ScrollView, can_focus=True):
             if x < edge:
                 return col.sort
         return None
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
         self._layout_columns(event.size.width)
@@ -257,7 +318,15 @@ class JobTable(ScrollView, can_focus=True):
             title = f"{col.title} {arrow}" if sorted_here else col.title
             cell = shorten(title, self._width(col)).ljust(self._width(col) + 1)
             segments.append(Segment(cell, _HEADER_SORTED if sorted_here else _HEADER))
-        return Strip(segments)
+        strip = Strip(segments)
+        if self.new_above:
+            label = self._new_label()
+            left = max(0, int(self.scroll_offset.x) + self.size.width - len(label) - 1)
+            strip = Strip.join([strip.crop_extend(0, left, _HEADER), Strip([Segment(label, _NEW)])])
+        return strip
+
+    def _new_label(self) -> str:
+        return f" ↑ {fmt.count(self.new_above)} new (home) "
 
     def _row(self, row: JobRow, is_cursor: bool) -> Strip:
         now = self.clock()
@@ -268,7 +337,7 @@ class JobTable(ScrollView, can_focus=True):
             text, style = self._cell(col.key, row, width, now, marked)
             cell = shorten(text, width).ljust(width) + " "
             if is_cursor:
-                style = style + _CURSOR
+                style = style + (_CURSOR if self.has_focus else _CURSOR_IDLE)
             segments.append(Segment(cell, style))
         return Strip(segments)
 
@@ -285,7 +354,7 @@ class JobTable(ScrollView, can_focus=True):
         if key == "type":
             return clean(row.type, True), _BASE
         if key == "id":
-            return row.job_id[:8], _DIM
+            return clean(row.job_id[:8], True), _DIM
         if key == "source":
             # The file name is what people recognise; the full source is in the detail.
             return clean(file_name(row.source), True), _MARKED if marked else _BASE

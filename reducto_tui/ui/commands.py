@@ -1,0 +1,98 @@
+"""Every app action, declared once: its config id, default key, labels and when it applies.
+
+The bindings, the footer, the help screen, the command palette and read-only mode all read
+this table, so they cannot disagree about what a key does or whether it is available.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from textual.binding import Binding, BindingType
+
+
+class When(Enum):
+    """A condition an action needs before it is offered (and before its key does anything)."""
+
+    #: The job list is on screen (not the full-screen detail, not a dialog).
+    MAIN = "main"
+    #: The job table has the focus: marking acts on rows the user can see.
+    TABLE = "table"
+    #: A job's detail is open (beside the list or full screen).
+    DETAIL = "detail"
+    #: Not in read-only mode: the action changes jobs on the server.
+    WRITE = "write"
+
+
+@dataclass(frozen=True)
+class Command:
+    id: str
+    key: str
+    action: str
+    label: str
+    description: str
+    show: bool = False
+    key_display: str | None = None
+    when: frozenset[When] = frozenset()
+
+
+def _c(
+    id: str,
+    key: str,
+    label: str,
+    description: str,
+    *when: When,
+    action: str | None = None,
+    show: bool = False,
+    key_display: str | None = None,
+) -> Command:
+    return Command(id, key, action or id, label, description, show, key_display, frozenset(when))
+
+
+QUICK_STATUS = ("", "queued", "running", "completed", "failed", "cancelled")
+M, T, D, W = When.MAIN, When.TABLE, When.DETAIL, When.WRITE
+
+#: In footer order: when the footer is too narrow, entries drop from the end.
+COMMANDS: tuple[Command, ...] = (
+    _c("open", "enter", "Open", "Open the highlighted job's detail", T, show=True),
+    _c("escape", "escape", "Back", "Back to the table / close the detail / clear the filter",
+       show=True),
+    _c("filter", "slash", "Filter", "Filter the list as you type", M, show=True, key_display="/"),
+    _c("mark", "space", "Mark", "Mark or unmark the highlighted row", T, show=True),
+    _c("cancel", "c", "Cancel", "Cancel the job(s) in focus (asks first)", W, show=True),
+    _c("export", "e", "Export", "Export the job(s) in focus", show=True),
+    _c("refresh", "r", "Refresh", "Refresh the list now", show=True),
+    _c("pause", "p", "Pause", "Pause or resume live refresh", show=True),
+    _c("sort", "s", "Sort", "Sort by the next column", M, action="sort_next", show=True),
+    _c("load_all", "a", "Load all", "Load every page", M, show=True),
+    _c("help", "question_mark", "Help", "Show every key", show=True, key_display="?"),
+    _c("quit", "q", "Quit", "Quit", show=True),
+    _c("next_tab", "right_square_bracket", "Next tab", "Next detail tab", D, key_display="]"),
+    _c("prev_tab", "left_square_bracket", "Prev tab", "Previous detail tab", D, key_display="["),
+    _c("mark_all", "ctrl+a", "Mark all", "Mark (or unmark) every row in view", T),
+    _c("delete", "ctrl+d", "Delete", "Delete the stored data of the job(s) in focus", W),
+    _c("export_list", "ctrl+s", "Save list", "Save the filtered list as CSV or JSONL", M),
+    _c("copy_id", "y", "Copy ID", "Copy the job id in focus"),
+    _c("copy_json", "Y", "Copy JSON", "Copy the open job's result JSON", D),
+    _c("sort_flip", "S", "Sort ↕", "Flip the sort direction", M),
+    _c("next_page", "n", "Next page", "Load the next page", M),
+    *(
+        _c(f"quick_{n}", str(n), f"Only {QUICK_STATUS[n] or 'all'}",
+           f"Show only {QUICK_STATUS[n]} jobs" if n else "Show jobs of every status",
+           M, action=f"quick_status({n})")
+        for n in range(6)
+    ),
+    _c("find", "ctrl+f", "Find", "Find in the raw JSON", D),
+    _c("fetch_url", "u", "Fetch URL", "Fetch a URL result again", D),
+)  # fmt: skip
+
+BY_ACTION = {c.action: c for c in COMMANDS}
+BY_ID = {c.id: c for c in COMMANDS}
+
+
+def bindings() -> list[BindingType]:
+    return [
+        Binding(c.key, c.action, c.label, show=c.show, key_display=c.key_display, id=c.id)
+        for c in COMMANDS
+    ]
