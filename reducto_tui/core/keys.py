@@ -30,6 +30,8 @@ DEFAULT_KEYS: dict[str, str] = {
     **{f"quick_{n}": str(n) for n in range(6)},
     "find": "ctrl+f",
     "fetch_url": "u",
+    "prev_tab": "left_square_bracket",
+    "next_tab": "right_square_bracket",
     "help": "question_mark",
     "quit": "q",
 }

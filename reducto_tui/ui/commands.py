@@ -11,6 +11,8 @@ from enum import Enum
 
 from textual.binding import Binding, BindingType
 
+from reducto_tui.core.keys import DEFAULT_KEYS
+
 
 class When(Enum):
     """A condition an action needs before it is offered (and before its key does anything)."""
@@ -39,7 +41,6 @@ class Command:
 
 def _c(
     id: str,
-    key: str,
     label: str,
     description: str,
     *when: When,
@@ -47,6 +48,7 @@ def _c(
     show: bool = False,
     key_display: str | None = None,
 ) -> Command:
+    key = DEFAULT_KEYS[id]  # the one table of default keys, which the config checks against
     return Command(id, key, action or id, label, description, show, key_display, frozenset(when))
 
 
@@ -55,36 +57,36 @@ M, T, D, W = When.MAIN, When.TABLE, When.DETAIL, When.WRITE
 
 #: In footer order: when the footer is too narrow, entries drop from the end.
 COMMANDS: tuple[Command, ...] = (
-    _c("open", "enter", "Open", "Open the highlighted job's detail", T, show=True),
-    _c("escape", "escape", "Back", "Back to the table / close the detail / clear the filter",
+    _c("open", "Open", "Open the highlighted job's detail", T, show=True),
+    _c("escape", "Back", "Back to the table / close the detail / clear the filter",
        show=True),
-    _c("filter", "slash", "Filter", "Filter the list as you type", M, show=True, key_display="/"),
-    _c("mark", "space", "Mark", "Mark or unmark the highlighted row", T, show=True),
-    _c("cancel", "c", "Cancel", "Cancel the job(s) in focus (asks first)", W, show=True),
-    _c("export", "e", "Export", "Export the job(s) in focus", show=True),
-    _c("refresh", "r", "Refresh", "Refresh the list now", show=True),
-    _c("pause", "p", "Pause", "Pause or resume live refresh", show=True),
-    _c("sort", "s", "Sort", "Sort by the next column", M, action="sort_next", show=True),
-    _c("load_all", "a", "Load all", "Load every page", M, show=True),
-    _c("help", "question_mark", "Help", "Show every key", show=True, key_display="?"),
-    _c("quit", "q", "Quit", "Quit", show=True),
-    _c("next_tab", "right_square_bracket", "Next tab", "Next detail tab", D, key_display="]"),
-    _c("prev_tab", "left_square_bracket", "Prev tab", "Previous detail tab", D, key_display="["),
-    _c("mark_all", "ctrl+a", "Mark all", "Mark (or unmark) every row in view", T),
-    _c("delete", "ctrl+d", "Delete", "Delete the stored data of the job(s) in focus", W),
-    _c("export_list", "ctrl+s", "Save list", "Save the filtered list as CSV or JSONL", M),
-    _c("copy_id", "y", "Copy ID", "Copy the job id in focus"),
-    _c("copy_json", "Y", "Copy JSON", "Copy the open job's result JSON", D),
-    _c("sort_flip", "S", "Sort ↕", "Flip the sort direction", M),
-    _c("next_page", "n", "Next page", "Load the next page", M),
+    _c("filter", "Filter", "Filter the list as you type", M, show=True, key_display="/"),
+    _c("mark", "Mark", "Mark or unmark the highlighted row", T, show=True),
+    _c("cancel", "Cancel", "Cancel the job(s) in focus (asks first)", W, show=True),
+    _c("export", "Export", "Export the job(s) in focus", show=True),
+    _c("refresh", "Refresh", "Refresh the list now", show=True),
+    _c("pause", "Pause", "Pause or resume live refresh", show=True),
+    _c("sort", "Sort", "Sort by the next column", M, action="sort_next", show=True),
+    _c("load_all", "Load all", "Load every page", M, show=True),
+    _c("help", "Help", "Show every key", show=True, key_display="?"),
+    _c("quit", "Quit", "Quit", show=True),
+    _c("next_tab", "Next tab", "Next detail tab", D, key_display="]"),
+    _c("prev_tab", "Prev tab", "Previous detail tab", D, key_display="["),
+    _c("mark_all", "Mark all", "Mark (or unmark) every row in view", T),
+    _c("delete", "Delete", "Delete the stored data of the job(s) in focus", W),
+    _c("export_list", "Save list", "Save the filtered list as CSV or JSONL", M),
+    _c("copy_id", "Copy ID", "Copy the job id in focus"),
+    _c("copy_json", "Copy JSON", "Copy the open job's result JSON", D),
+    _c("sort_flip", "Sort ↕", "Flip the sort direction", M),
+    _c("next_page", "Next page", "Load the next page", M),
     *(
-        _c(f"quick_{n}", str(n), f"Only {QUICK_STATUS[n] or 'all'}",
+        _c(f"quick_{n}", f"Only {QUICK_STATUS[n] or 'all'}",
            f"Show only {QUICK_STATUS[n]} jobs" if n else "Show jobs of every status",
            M, action=f"quick_status({n})")
         for n in range(6)
     ),
-    _c("find", "ctrl+f", "Find", "Find in the raw JSON", D),
-    _c("fetch_url", "u", "Fetch URL", "Fetch a URL result again", D),
+    _c("find", "Find", "Find in the raw JSON", D),
+    _c("fetch_url", "Fetch URL", "Fetch a URL result again", D),
 )  # fmt: skip
 
 BY_ACTION = {c.action: c for c in COMMANDS}
