@@ -384,6 +384,11 @@ class ReductoApp(App[None]):
             self._follow_timer = self.set_timer(FOLLOW_DELAY, self._follow_cursor)
 
     def _follow_cursor(self) -> None:
+        # While the user is in the pane, the open job is the target of every action: a
+        # cursor moved by new jobs arriving must not swap it under them. Back in the
+        # table (esc), the pane catches up with the cursor.
+        if self.detail.has_focus_within:
+            return
         row = self.table.current
         if row is not None and self._pane_beside() and row.job_id != self.open_job:
             self._show_detail(row.job_id, focus=False)
@@ -423,6 +428,7 @@ class ReductoApp(App[None]):
             return
         if self._in_detail():
             self.table.focus()
+            self.call_later(self._follow_cursor)  # once the focus has moved
             return
         box = self.filter_box
         if self.open_job and not box.has_focus:

@@ -57,7 +57,7 @@ async def test_scrolled_away_the_view_stays_and_says_how_many_are_new(
         await refresh(pilot, app, 53)
         assert app.table.current is job
         assert first_shown in screen_lines(app)[2], "what the user looks at does not move"
-        assert "↑ 3 new" in screen_lines(app)[1]
+        assert "↑ 3 new (home)" in screen_lines(app)[1], "the whole marker, not cut by the gutter"
         await pilot.press("home")
         await pilot.pause()
         assert app.table.scroll_offset.y == 0 and app.table.cursor == 0
@@ -119,3 +119,27 @@ async def test_a_refresh_landing_while_the_cursor_moves_does_not_snap_it_back(
         await pilot.pause()
         assert len(app.store.rows) == 52
         assert app.table.current is target, "the cursor stays on the row the user moved to"
+
+
+async def test_new_jobs_never_swap_the_job_open_in_the_focused_pane(
+    sim: Simulator, clock: FakeClock
+) -> None:
+    """Wide layout, cursor on the top row, focus in the detail: new jobs arrive and move
+    the highlight, but the open job (the target of c, e, y, ctrl+d) stays the same."""
+    app = make_app(sim, clock)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        opened = app.table.current
+        assert opened is not None and app.table.cursor == 0
+        await pilot.press("enter")
+        await settle(pilot, lambda: app.detail.detail is not None)
+        assert app.detail.has_focus_within
+        add_jobs(sim, 3)
+        await refresh(pilot, app, 53)
+        await pilot.pause(0.5)  # longer than the pane's follow delay
+        highlighted = app.table.current
+        assert highlighted is not None and highlighted.job_id != opened.job_id
+        assert app.open_job == opened.job_id and app.detail.job_id == opened.job_id
+        await pilot.press("escape")  # back in the table, the pane catches up
+        await settle(pilot, lambda: app.detail.job_id == highlighted.job_id, rounds=50)
+        assert app.open_job == highlighted.job_id

@@ -241,7 +241,11 @@ class JobTable(ScrollView, can_focus=True):
         self.set_cursor(len(self.view.rows) - 1)
 
     def on_click(self, event: events.Click) -> None:
-        if event.y == 0 and self.new_above and event.x >= self.size.width - len(self._new_label()):
+        if (
+            event.y == 0
+            and self.new_above
+            and event.x >= self.scrollable_content_region.width - len(self._new_label())
+        ):
             self.action_first()
             return
         if event.y == 0:
@@ -321,7 +325,9 @@ class JobTable(ScrollView, can_focus=True):
         strip = Strip(segments)
         if self.new_above:
             label = self._new_label()
-            left = max(0, int(self.scroll_offset.x) + self.size.width - len(label) - 1)
+            left = max(
+                0, int(self.scroll_offset.x) + self.scrollable_content_region.width - len(label) - 1
+            )
             strip = Strip.join([strip.crop_extend(0, left, _HEADER), Strip([Segment(label, _NEW)])])
         return strip
 
