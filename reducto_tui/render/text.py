@@ -20,8 +20,13 @@ from reducto_tui.core.rows import file_name
 __all__ = ["clean", "escape_markup", "file_name", "safe_text", "shorten"]
 
 # C0 controls (tab and newline are handled by the caller's choice), DEL, C1 controls
-# (0x80-0x9f, e.g. the 8-bit CSI), and the bidi overrides and isolates that reorder text.
-_UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+# (0x80-0x9f, e.g. the 8-bit CSI), the bidi overrides, isolates and marks that reorder text
+# (U+061C, U+200E/F), the line and paragraph separators that break a line where no newline
+# is seen (U+2028/9), and the invisible zero-width space and BOM that hide in ids.
+_UNSAFE = (
+    "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028\u2029"
+    "\u202a-\u202e\u2066-\u2069\ufeff"
+)
 _CONTROL = re.compile(f"[{_UNSAFE}]")
 _CONTROL_LINE = re.compile(f"[{_UNSAFE}\t\n]")
 
@@ -58,6 +63,12 @@ def clean(value: object, single_line: bool = False) -> str:
 def escape_markup(value: object, single_line: bool = True) -> str:
     """:func:`clean`, then escaped for places that read Rich markup."""
     return escape(clean(value, single_line))
+
+
+def sentence(text: str) -> str:
+    """``text`` with its first letter upper-cased and the rest untouched: ``str.capitalize``
+    would lower-case the ids and server words quoted after it."""
+    return text[:1].upper() + text[1:]
 
 
 def safe_text(value: object, style: str = "", single_line: bool = False) -> Text:

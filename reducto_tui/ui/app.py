@@ -43,7 +43,7 @@ from reducto_tui.export import (
     write_atomic,
 )
 from reducto_tui.render import format as fmt
-from reducto_tui.render.text import clean
+from reducto_tui.render.text import clean, sentence
 from reducto_tui.ui import targets as tg
 from reducto_tui.ui.cadence import Throttle
 from reducto_tui.ui.commands import BY_ACTION, COMMANDS, QUICK_STATUS, Command, When, bindings
@@ -682,7 +682,7 @@ class ReductoApp(App[None]):
         self.table.refresh_rows()
         self._update_chrome()
         severity: SeverityLevel = "error" if report.failed else "information"
-        self.notify(report.summary().capitalize(), severity=severity, timeout=8)
+        self.notify(sentence(report.summary()), severity=severity, timeout=8)
 
     def action_delete(self) -> None:
         if self._read_only():
@@ -714,7 +714,7 @@ class ReductoApp(App[None]):
         self.table.refresh()
         self._update_chrome()
         self.notify(
-            report.summary().capitalize(), severity="error" if report.failed else "information"
+            sentence(report.summary()), severity="error" if report.failed else "information"
         )
 
     # ------------------------------------------------------------------ export

@@ -10,7 +10,7 @@ from reducto_tui.render import format as fmt
 from reducto_tui.render.parse import block_body, page_drawing, table_rows
 from reducto_tui.render.split import page_list
 from reducto_tui.render.summary import summary
-from reducto_tui.render.text import clean, safe_text
+from reducto_tui.render.text import clean, safe_text, sentence
 from tests.plain import plain
 
 
@@ -98,3 +98,15 @@ def test_file_names_for_the_table() -> None:
     assert file_name("https://h/in/a.pdf?sig=1") == "a.pdf"
     assert file_name("[bold]x[/] y.pdf") == "[bold]x[/] y.pdf"
     assert file_name("plain.pdf") == "plain.pdf"
+
+
+def test_invisible_and_line_breaking_characters_become_visible() -> None:
+    for char in "\u061c\u200b\u200e\u200f\u2028\u2029\ufeff":
+        shown = clean(f"job{char}id", single_line=True)
+        assert char not in shown and f"\\u{ord(char):04x}" in shown
+
+
+def test_sentence_keeps_the_case_of_quoted_server_text() -> None:
+    assert sentence("cancelled 1 job; job AbC-\\x1b[2J failed: HTTP 400") == (
+        "Cancelled 1 job; job AbC-\\x1b[2J failed: HTTP 400"
+    )
