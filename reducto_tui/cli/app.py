@@ -94,10 +94,19 @@ def jobs() -> None:
 
 
 def _register() -> None:
-    from reducto_tui.cli import demo_cmd, jobs_cancel, jobs_export, jobs_get, jobs_list
+    from reducto_tui.cli import (
+        demo_cmd,
+        doctor,
+        jobs_cancel,
+        jobs_export,
+        jobs_get,
+        jobs_list,
+        jobs_watch,
+    )
 
     main.add_command(demo_cmd.demo_server)
-    for module in (jobs_list, jobs_get, jobs_cancel, jobs_export):
+    main.add_command(doctor.command)
+    for module in (jobs_list, jobs_get, jobs_cancel, jobs_export, jobs_watch):
         jobs.add_command(module.command)
 
 

@@ -1,0 +1,99 @@
+"""`jobs watch` (transitions as they happen, ctrl+c exits 0) and `doctor`."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from reducto_tui.demo.runner import BackgroundServer
+from tests.cli.conftest import Invoke, simulated
+
+
+def _collect(stream, into: list[str]) -> threading.Thread:  # type: ignore[no-untyped-def]
+    def pump() -> None:
+        for line in stream:
+            into.append(line)
+
+    thread = threading.Thread(target=pump, daemon=True)
+    thread.start()
+    return thread
+
+
+def _until(predicate, seconds: float = 15) -> bool:  # type: ignore[no-untyped-def]
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_watch_prints_transitions_and_exits_0_on_ctrl_c() -> None:
+    server, sim, clock = simulated()
+    with server:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "reducto_tui",
+                "jobs",
+                "watch",
+                "--interval",
+                "2",
+                "--filter",
+                "type:split",
+                "--base-url",
+                server.url,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ},
+        )
+        out: list[str] = []
+        err: list[str] = []
+        _collect(proc.stdout, out)
+        _collect(proc.stderr, err)
+        try:
+            assert _until(lambda: any("Watching" in e for e in err)), err
+            job = sim.create("Split", {"input": "https://example.com/new.pdf"})
+            assert _until(lambda: any(job.job_id in line for line in out)), (out, err)
+            clock.now += 3600  # it finishes
+            assert _until(lambda: sum(job.job_id in line for line in out) >= 2), (out, err)
+        finally:
+            proc.send_signal(signal.SIGINT)
+            code = proc.wait(timeout=10)
+    assert code == 0, err
+    mine = [json.loads(line) for line in out if job.job_id in line]
+    assert mine[0]["from"] is None and mine[0]["to"] == "Pending"
+    assert mine[-1]["from"] == "Pending" and mine[-1]["state"] in ("completed", "failed")
+    assert all(json.loads(line)["type"] == "Split" for line in out)
+    assert not any("Traceback" in e for e in err)
+    # polite: the list was asked for no more often than every 2 s
+    lists = [t for p, t in zip(server.hits, server.times, strict=True) if p == "/jobs"]
+    assert all(b - a >= 1.9 for a, b in itertools.pairwise(lists))
+
+
+def test_doctor_reports_and_exits_by_what_is_wrong(
+    cli: Invoke, demo: BackgroundServer, tmp_path: Path
+) -> None:
+    good = cli("doctor", "--base-url", demo.url)
+    assert good.exit_code == 0, good.output
+    text = good.stdout
+    for part in ("config file", "from $REDUCTO_API_KEY", demo.url, "reachable", "api version",
+                 "clock skew", "export dir", "log dir"):  # fmt: skip
+        assert part in text, part
+    assert "!!" not in text
+    down = cli("doctor", "--base-url", "http://127.0.0.1:9")
+    assert down.exit_code == 4 and "!! reachable" in down.stdout
+    bad = tmp_path / "bad.toml"
+    bad.write_text("page_size = [")
+    broken = cli("doctor", "--config", str(bad))
+    assert broken.exit_code == 2 and "not valid TOML" in broken.stdout
