@@ -56,6 +56,9 @@ def test_watch_prints_transitions_and_exits_0_on_ctrl_c() -> None:
             stderr=subprocess.PIPE,
             text=True,
             env={**os.environ},
+            # A shell that started pytest in the background may have set SIGINT to ignored;
+            # the child must get the default, as in a terminal.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         out: list[str] = []
         err: list[str] = []
@@ -69,7 +72,7 @@ def test_watch_prints_transitions_and_exits_0_on_ctrl_c() -> None:
             assert _until(lambda: sum(job.job_id in line for line in out) >= 2), (out, err)
         finally:
             proc.send_signal(signal.SIGINT)
-            code = proc.wait(timeout=10)
+            code = proc.wait(timeout=30)
     assert code == 0, err
     mine = [json.loads(line) for line in out if job.job_id in line]
     assert mine[0]["from"] is None and mine[0]["to"] == "Pending"
