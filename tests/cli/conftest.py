@@ -86,6 +86,25 @@ def simulated(
 Invoke = Callable[..., Result]
 
 
+def collect(stream: Any, into: list[str]) -> None:
+    """Append the lines of a child's ``stream`` to ``into`` from a thread (reads never block)."""
+
+    def pump() -> None:
+        for line in stream:
+            into.append(line)
+
+    threading.Thread(target=pump, daemon=True).start()
+
+
+def until(predicate: Callable[[], bool], seconds: float = 30) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
 @pytest.fixture
 def cli() -> Invoke:
     def invoke(*args: str, input: str | None = None) -> Result:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from reducto_tui.demo.runner import BackgroundServer
-from tests.cli.conftest import Invoke, simulated
+from tests.cli.conftest import Invoke, collect, simulated, until
 
 
 def test_cancel_reports_per_job_and_exits_1_if_any_failed(cli: Invoke) -> None:
@@ -84,9 +84,10 @@ def test_demo_server_says_how_to_connect() -> None:
         stderr=subprocess.DEVNULL,
         text=True,
     )
+    lines: list[str] = []
+    collect(proc.stdout, lines)
     try:
-        assert proc.stdout is not None
-        lines = [proc.stdout.readline() for _ in range(4)]
+        assert until(lambda: len(lines) >= 4), lines
     finally:
         proc.terminate()
         proc.wait(timeout=10)

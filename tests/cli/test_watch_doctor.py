@@ -8,31 +8,10 @@ import os
 import signal
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 from reducto_tui.demo.runner import BackgroundServer
-from tests.cli.conftest import Invoke, simulated
-
-
-def _collect(stream, into: list[str]) -> threading.Thread:  # type: ignore[no-untyped-def]
-    def pump() -> None:
-        for line in stream:
-            into.append(line)
-
-    thread = threading.Thread(target=pump, daemon=True)
-    thread.start()
-    return thread
-
-
-def _until(predicate, seconds: float = 15) -> bool:  # type: ignore[no-untyped-def]
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
+from tests.cli.conftest import Invoke, collect, simulated, until
 
 
 def test_watch_prints_transitions_and_exits_0_on_ctrl_c() -> None:
@@ -62,14 +41,14 @@ def test_watch_prints_transitions_and_exits_0_on_ctrl_c() -> None:
         )
         out: list[str] = []
         err: list[str] = []
-        _collect(proc.stdout, out)
-        _collect(proc.stderr, err)
+        collect(proc.stdout, out)
+        collect(proc.stderr, err)
         try:
-            assert _until(lambda: any("Watching" in e for e in err)), err
+            assert until(lambda: any("Watching" in e for e in err)), err
             job = sim.create("Split", {"input": "https://example.com/new.pdf"})
-            assert _until(lambda: any(job.job_id in line for line in out)), (out, err)
+            assert until(lambda: any(job.job_id in line for line in out)), (out, err)
             clock.now += 3600  # it finishes
-            assert _until(lambda: sum(job.job_id in line for line in out) >= 2), (out, err)
+            assert until(lambda: sum(job.job_id in line for line in out) >= 2), (out, err)
         finally:
             proc.send_signal(signal.SIGINT)
             code = proc.wait(timeout=30)
