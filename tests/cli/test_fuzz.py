@@ -17,8 +17,8 @@ from starlette.routing import Route
 from reducto_tui.cli.jsonout import dumps
 from tests.cli.conftest import Invoke, Served
 
-# What a terminal could act on: C0 except newline, DEL, C1, bidi overrides and isolates.
-UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# What a terminal could act on: C0 except tab and newline, DEL, C1, bidi overrides and isolates.
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 HOSTILE = st.text(
     alphabet=st.one_of(
         st.sampled_from(["\x1b", "\x07", "\x9b", "\x7f", "\u202e", "\u2066", "\r", "]", ";", "["]),

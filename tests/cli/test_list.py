@@ -110,3 +110,4 @@ def test_hostile_list_output_is_escaped_and_valid_json(cli: Invoke) -> None:
         assert not any(c in text for c in "\x1b\x7f\x9b\u202e"), repr(text)
     assert "\\u009b" in out and "\\u202e" in out
     assert "\\x9b" in ids and "\\u202e" in ids
+    assert "'=HYPERLINK(1)" in rows  # a spreadsheet does not run it as a formula
