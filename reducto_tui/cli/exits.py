@@ -33,7 +33,7 @@ class CliError(click.ClickException):
 
     def __init__(self, message: str, code: int = FAILED) -> None:
         super().__init__(message)
-        self.exit_code = code  # type: ignore[misc]  # click reads it (a class default there)
+        setattr(self, "exit_code", code)  # noqa: B010  # click reads it; a ClassVar to mypy
 
     def show(self, file: IO[Any] | None = None) -> None:
         click.echo(f"Error: {clean(self.message, single_line=True)}", err=True)
