@@ -31,7 +31,8 @@ BLOCK_STYLES = {
 
 def preview(content: str | None, width: int) -> str:
     """One line of a block's content: tags of HTML tables dropped, whitespace squeezed."""
-    text = clean(content or "", single_line=True)
+    # Only the start can show: cleaning a whole 50 KB table to show 80 characters is waste.
+    text = clean((content or "")[: max(width, 1) * 20], single_line=True)
     if "<" in text:
         text = html.unescape(_TAG.sub(" ", text))
     return shorten(" ".join(text.split()), width)
