@@ -18,6 +18,7 @@ import os
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 
@@ -80,6 +81,8 @@ def start_server(jobs: int) -> tuple[subprocess.Popen[str], str]:
     )
     assert proc.stdout is not None
     url = proc.stdout.readline().split(" on ", 1)[1].strip()
+    # Keep reading what it prints (uvicorn's access log): a full pipe would block the server.
+    threading.Thread(target=proc.stdout.read, daemon=True).start()
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
         try:
