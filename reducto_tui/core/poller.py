@@ -45,6 +45,8 @@ class PollState(StrEnum):
     LIVE = "live"
     PAUSED = "paused"
     RECONNECTING = "reconnecting"
+    #: A request has been in flight for a while (see :mod:`reducto_tui.core.connection`).
+    WAITING = "waiting"
     KEY_REJECTED = "key rejected"
     OFF = "off"
 
@@ -99,6 +101,8 @@ class Poller:
         #: Never the same job more often than this, whatever the round interval (floor 1 s).
         self.min_job_interval = max(1.0, min_job_interval)
         self._last_asked: dict[str, float] = {}
+        #: Counts rounds, so a replaced round's cleanup knows it is no longer the current one.
+        self._round = 0
 
     @property
     def page_size(self) -> int:
@@ -169,7 +173,12 @@ class Poller:
 
     async def poll_once(self) -> Changes:
         """One round. Raises nothing: errors are recorded and schedule the next try, and
-        whatever did arrive in the round is returned to be applied."""
+        whatever did arrive in the round is returned to be applied.
+
+        A round may be cancelled and replaced by a new one (the user refreshing past a hung
+        request); the cancelled one's cleanup then must not mark the new one finished."""
+        self._round += 1
+        round_ = self._round
         self.running = True
         changes = Changes()
         try:
@@ -181,7 +190,8 @@ class Poller:
             changes.extend(page.changes)
             failure = await self._refresh_jobs(self.jobs_to_refresh(page.ids), changes)
         finally:
-            self.running = False
+            if round_ == self._round:
+                self.running = False
         if failure is not None:
             self.record_failure(failure)
         else:

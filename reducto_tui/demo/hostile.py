@@ -168,6 +168,8 @@ def create_app(jobs_case: str = "normal", drip_interval: float = 5.0) -> Starlet
         return StreamingResponse(bytes_slowly(), media_type="application/json")
 
     async def list_jobs(request: Request) -> Response:
+        # Read per request: a test may switch the case (say, a drip that stops).
+        jobs_case = request.app.state.jobs_case
         if jobs_case == "endless":
             item = raw_json(_job("endless-item")) + b","
             return StreamingResponse(_endless(b'{"jobs": [', item), media_type="application/json")
@@ -237,7 +239,7 @@ def create_app(jobs_case: str = "normal", drip_interval: float = 5.0) -> Starlet
     async def refuse(request: Request) -> Response:
         return JSONResponse({"detail": f"{OSC_TITLE}not here"}, status_code=400)
 
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/jobs", list_jobs, methods=["GET"]),
             Route("/job/{job_id:path}", get_job, methods=["GET"]),
@@ -250,6 +252,8 @@ def create_app(jobs_case: str = "normal", drip_interval: float = 5.0) -> Starlet
             Route("/version", version, methods=["GET"]),
         ]
     )
+    app.state.jobs_case = jobs_case
+    return app
 
 
 class HostileServer(ThreadedServer):
@@ -257,9 +261,17 @@ class HostileServer(ThreadedServer):
 
     def __init__(self, jobs_case: str = "normal", drip_interval: float = 5.0) -> None:
         # Endless and dripping bodies never finish by themselves: stop without waiting.
-        super().__init__(
-            create_app(jobs_case, drip_interval), name="hostile server", force_exit=True
-        )
+        self.app = create_app(jobs_case, drip_interval)
+        super().__init__(self.app, name="hostile server", force_exit=True)
+
+    @property
+    def jobs_case(self) -> str:
+        return str(self.app.state.jobs_case)
+
+    @jobs_case.setter
+    def jobs_case(self, case: str) -> None:
+        """Make ``GET /jobs`` behave as ``case`` from the next request on."""
+        self.app.state.jobs_case = case
 
 
 def main(argv: list[str] | None = None) -> None:

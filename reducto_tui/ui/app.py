@@ -480,8 +480,7 @@ class ReductoApp(App[None]):
             self.load_first_page()
             return
         self.poller.refresh_now()
-        if not self.poller.running:
-            self.poll()
+        self.poll()  # exclusive: replaces a round stuck on a slow server
         if self.open_job:
             self.detail.retry()
 

@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from reducto_tui.api.status import StatusKind
+from reducto_tui.core.connection import connection
 from reducto_tui.core.poller import Poller, PollState
 from reducto_tui.core.store import JobStore
 from reducto_tui.render import format as fmt
@@ -16,6 +17,7 @@ STATE_STYLES = {
     PollState.LIVE: "bold green",
     PollState.PAUSED: "bold yellow",
     PollState.RECONNECTING: "bold red",
+    PollState.WAITING: "bold yellow",
     PollState.KEY_REJECTED: "bold white on dark_red",
     PollState.OFF: "dim",
 }
@@ -33,10 +35,8 @@ def header_text(
 ) -> Text:
     """The header fitted to ``width``: the five status counts always stay; the URL, the
     "updated" age and the sparkline go first, then the long badges get short."""
-    state = poller.state
-    label = state.value
-    if state is PollState.RECONNECTING:
-        label = f"reconnecting in {poller.seconds_until_next():.0f}s"
+    now = connection(poller)
+    state, label = now.state, now.label
     stale = state is PollState.RECONNECTING
     counts = Text()
     for kind in StatusKind:
