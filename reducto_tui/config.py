@@ -28,6 +28,7 @@ ENV_VARS = {
     "api_key": "REDUCTO_API_KEY",
     "base_url": "REDUCTO_BASE_URL",
     "user_id": "REDUCTO_USER_ID",
+    "archive_url": "REDUCTO_TUI_ARCHIVE_URL",
 }
 
 
@@ -57,6 +58,13 @@ class Settings(BaseModel):
     download_deadline: float = Field(default=300.0, gt=0, le=86400)
     #: Send the key over plain http:// to a host that is not this machine (off: it leaks).
     allow_insecure_http: bool = False
+    #: Keep the jobs and results seen in an archive (off: some teams run under zero data
+    #: retention); archive_url is a SQLite file path or a postgresql:// URL (may hold a
+    #: password, hence secret); archive_days of history are loaded when the app starts.
+    archive: bool = False
+    archive_url: SecretStr | None = None
+    archive_results: bool = False
+    archive_days: float = Field(default=7.0, ge=0)
     #: action name -> key(s), e.g. {"cancel": "x"}; see the help screen for action names.
     keys: dict[str, str] = Field(default_factory=dict)
 
@@ -74,7 +82,7 @@ class Settings(BaseModel):
             raise ValueError("has no host name")
         return value
 
-    @field_validator("api_key", "user_id", mode="before")
+    @field_validator("api_key", "user_id", "archive_url", mode="before")
     @classmethod
     def _strip_whitespace(cls, value: Any) -> Any:
         # A key pasted with its trailing newline is still the key.
@@ -91,6 +99,9 @@ class Settings(BaseModel):
 
     def api_key_value(self) -> str | None:
         return self.api_key.get_secret_value() if self.api_key else None
+
+    def archive_url_value(self) -> str | None:
+        return self.archive_url.get_secret_value() if self.archive_url else None
 
 
 def make_client(settings: Settings, **kwargs: Any) -> ReductoClient:

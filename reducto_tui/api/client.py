@@ -46,6 +46,7 @@ from reducto_tui.api.models import (
     JobsResponse,
     SingleJob,
 )
+from reducto_tui.api.observer import JobObserver
 
 DEFAULT_BASE_URL = "https://platform.reducto.ai"
 USER_AGENT = f"reducto-tui/{__version__}"
@@ -193,6 +194,7 @@ class ReductoClient:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         monotonic: Callable[[], float] = time.monotonic,
         on_retry: RetryHook | None = None,
+        observer: JobObserver | None = None,
     ) -> None:
         self._api_key = (api_key or "").strip()
         self.base_url = base_url.strip().rstrip("/")
@@ -210,6 +212,8 @@ class ReductoClient:
         self._sleep = sleep
         self._monotonic = monotonic
         self.on_retry = on_retry
+        #: Told of every job this client receives (the archive); must not block.
+        self.observer = observer
         self._inflight: dict[int, float] = {}
         self._next_ticket = 0
         # No base_url and no identifying default headers: API calls build their own URL and
@@ -257,8 +261,12 @@ class ReductoClient:
             params["cursor"] = cursor
         answer = await self._request("GET", "/jobs", params=params, cap=self.max_page_bytes)
         if len(answer.content) > LARGE_BODY:
-            return await asyncio.to_thread(_jobs_page, answer)
-        return _jobs_page(answer)
+            page = await asyncio.to_thread(_jobs_page, answer)
+        else:
+            page = _jobs_page(answer)
+        if self.observer is not None:
+            self.observer.saw_jobs(page.jobs)
+        return page
 
     async def iter_pages(
         self, limit: int = 100, exclude_configs: bool = True, cursor: str | None = None
@@ -282,6 +290,8 @@ class ReductoClient:
         answer = await self._request(
             "GET", f"/job/{path_segment(job_id)}", job_id=job_id, cap=self.max_job_bytes
         )
+        if self.observer is not None:
+            self.observer.saw_job_body(job_id, answer.content)
         if len(answer.content) > LARGE_BODY:
             # Validating megabytes of result takes long enough to stutter the UI.
             return await asyncio.to_thread(_model, JobDetail, answer)
@@ -295,6 +305,8 @@ class ReductoClient:
         answer = await self._request(
             "GET", f"/job/{path_segment(job_id)}", job_id=job_id, cap=self.max_job_bytes
         )
+        if self.observer is not None:
+            self.observer.saw_job_body(job_id, answer.content)
         return answer.content
 
     @_only_reducto_errors

@@ -1,4 +1,5 @@
-"""Layers import downward only: api -> core -> render/export -> ui -> cli; demo uses api only."""
+"""Layers import downward only: api -> core -> render/export -> ui -> cli; demo uses api only;
+archive (the job history store) uses api only, and core/ui/cli may use it."""
 
 from __future__ import annotations
 
@@ -18,6 +19,18 @@ FORBIDDEN = {
         "reducto_tui.ui",
         "reducto_tui.export",
         "reducto_tui.demo",
+        "reducto_tui.archive",
+    ),
+    "archive": (
+        "textual",
+        "rich",
+        "reducto_tui.core",
+        "reducto_tui.render",
+        "reducto_tui.ui",
+        "reducto_tui.export",
+        "reducto_tui.demo",
+        "reducto_tui.cli",
+        "reducto_tui.config",
     ),
     "core": (
         "textual",
@@ -30,6 +43,7 @@ FORBIDDEN = {
     "render": ("textual", "reducto_tui.ui", "reducto_tui.demo"),
     "demo": (
         "textual",
+        "reducto_tui.archive",
         "reducto_tui.core",
         "reducto_tui.render",
         "reducto_tui.ui",

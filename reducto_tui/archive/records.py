@@ -1,0 +1,180 @@
+"""Rows as both backends store them, built on the writer thread from what the client saw.
+
+A job is keyed by its id's bytes (UTF-8, lone surrogates kept), so any id a server sends,
+control characters and all, is stored as sent. The list row and the ``GET /job`` answer are
+kept side by side (the detail answer often lacks the type, source and creation time), and
+the status is the one of the furthest stage seen: a job never goes back from completed to
+pending because an older answer arrived late.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from reducto_tui.api.errors import BadResponseError
+from reducto_tui.api.lazy import decode_in_pieces
+from reducto_tui.api.models import SingleJob, parse_timestamp
+from reducto_tui.api.status import STAGE, StatusKind, job_kind, status_kind
+from reducto_tui.archive.base import ArchivedJob, compress, load_data
+
+#: Stage of a status we do not know: below every known one, so it never hides one.
+UNKNOWN_STAGE = -1
+
+COLUMNS = ("job_key", "status", "state", "stage", "at", "seen_at", "listing", "detail", "body")
+
+
+@dataclass(frozen=True)
+class Row:
+    job_key: bytes
+    #: The raw status as JSON text (a server may send NUL, which PostgreSQL text refuses).
+    status: str
+    state: str
+    stage: int
+    at: float
+    seen_at: float
+    listing: str | None
+    detail: str | None
+    body: bytes | None
+
+    def values(self) -> tuple[Any, ...]:
+        return (
+            self.job_key,
+            self.status,
+            self.state,
+            self.stage,
+            self.at,
+            self.seen_at,
+            self.listing,
+            self.detail,
+            self.body,
+        )
+
+
+def key(job_id: str) -> bytes:
+    return job_id.encode("utf-8", "surrogatepass")
+
+
+def job_id_of(job_key: bytes) -> str:
+    return job_key.decode("utf-8", "surrogatepass")
+
+
+def _stage(kind: StatusKind) -> int:
+    return STAGE.get(kind, UNKNOWN_STAGE)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+
+
+def _created(raw: Any, fallback: float) -> float:
+    when = parse_timestamp(raw) if isinstance(raw, str) else None
+    return when.timestamp() if when is not None else fallback
+
+
+def listing_row(job: SingleJob, seen_at: float) -> Row:
+    try:
+        listing = job.model_dump_json(exclude_unset=True, exclude={"job_id"})
+    except ValueError:  # lone surrogates: pydantic's JSON refuses them, json escapes them
+        listing = _dumps(job.model_dump(mode="json", exclude_unset=True, exclude={"job_id"}))
+    kind = status_kind(job.status)
+    return Row(
+        key(job.job_id),
+        _dumps(job.status),
+        kind.value,
+        _stage(kind),
+        _created(job.created_at, seen_at),
+        seen_at,
+        listing,
+        None,
+        None,
+    )
+
+
+def body_row(job_id: str, body: bytes, seen_at: float) -> Row | None:
+    """None when the body is not a JSON object (nothing worth keeping)."""
+    try:
+        data = decode_in_pieces(body)
+    except BadResponseError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    meta = {k: v for k, v in data.items() if k != "result"}
+    status = meta.get("status")
+    error = meta.get("error")
+    progress = meta.get("progress")
+    kind = job_kind(
+        status if isinstance(status, str) else None,
+        progress=progress if isinstance(progress, int | float) else None,
+        error_name=error.get("name") if isinstance(error, dict) else None,
+    )
+    return Row(
+        key(job_id),
+        _dumps(status),
+        kind.value,
+        _stage(kind),
+        _created(meta.get("created_at"), seen_at),
+        seen_at,
+        None,
+        _dumps(meta),
+        compress(body),
+    )
+
+
+def now() -> float:
+    return time.time()
+
+
+def archived_job(
+    job_key: bytes,
+    status: str,
+    state: str,
+    at: float,
+    seen_at: float,
+    listing: str | None,
+    detail: str | None,
+    has_body: bool,
+) -> ArchivedJob:
+    """The list fields merged: the listing, what the detail answer added, the latest status."""
+    data = load_data(listing) if listing else {}
+    if detail:
+        data.update((k, v) for k, v in load_data(detail).items() if v is not None)
+    try:
+        data["status"] = json.loads(status)
+    except ValueError:
+        data["status"] = None
+    return ArchivedJob(job_id_of(job_key), data, state, at, seen_at, has_body)
+
+
+#: The upsert's SET list, the same SQL for SQLite and PostgreSQL: a row wins when its stage
+#: is further along, or equal and seen later; each column keeps the winner's value, and a
+#: part the new row lacks (listing, detail, body) keeps what was stored.
+WIN = (
+    "(excluded.stage > jobs.stage OR "
+    "(excluded.stage = jobs.stage AND excluded.seen_at >= jobs.seen_at))"
+)
+
+
+def upsert_sql(table: str, placeholder: str, least: str) -> str:
+    marks = ", ".join([placeholder] * len(COLUMNS))
+
+    def pick(col: str) -> str:
+        return f"{col} = CASE WHEN {WIN} THEN excluded.{col} ELSE jobs.{col} END"
+
+    def part(col: str) -> str:
+        return (
+            f"{col} = CASE WHEN excluded.{col} IS NOT NULL AND ({WIN} OR jobs.{col} IS NULL) "
+            f"THEN excluded.{col} ELSE jobs.{col} END"
+        )
+
+    sets = [
+        *(pick(c) for c in ("status", "state", "stage", "seen_at")),
+        f"at = {least}(jobs.at, excluded.at)",
+        *(part(c) for c in ("listing", "detail", "body")),
+    ]
+    return (
+        f"INSERT INTO {table} AS jobs ({', '.join(COLUMNS)}) VALUES ({marks}) "
+        f"ON CONFLICT (job_key) DO UPDATE SET {', '.join(sets)}"
+    )
