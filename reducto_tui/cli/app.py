@@ -95,6 +95,7 @@ def jobs() -> None:
 
 def _register() -> None:
     from reducto_tui.cli import (
+        archive_cmd,
         demo_cmd,
         doctor,
         jobs_cancel,
@@ -106,6 +107,7 @@ def _register() -> None:
 
     main.add_command(demo_cmd.demo_server)
     main.add_command(doctor.command)
+    main.add_command(archive_cmd.archive)
     for module in (jobs_list, jobs_get, jobs_cancel, jobs_export, jobs_watch):
         jobs.add_command(module.command)
 

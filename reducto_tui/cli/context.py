@@ -29,6 +29,7 @@ class Globals:
     debug: bool = False
     read_only: bool = False
     allow_insecure_http: bool = False
+    archive: bool = False
     log_path: Path | None = None
 
 
@@ -90,6 +91,13 @@ def global_options(func: F) -> F:
             help="Allow sending the key over plain http:// to a non-loopback host.",
         ),
         click.option(
+            "--archive",
+            is_flag=True,
+            expose_value=False,
+            callback=_store("archive"),
+            help="Store the jobs and results seen in the archive (config: archive = true).",
+        ),
+        click.option(
             "--debug",
             is_flag=True,
             expose_value=False,
@@ -124,6 +132,8 @@ def load(ctx: click.Context, **overrides: Any) -> Settings:
         values["read_only"] = True
     if g.allow_insecure_http:
         values["allow_insecure_http"] = True
+    if g.archive:
+        values["archive"] = True
     if g.api_key_env:
         key = os.environ.get(g.api_key_env)
         if not key:
@@ -150,11 +160,18 @@ def need_key(settings: Settings) -> None:
 
 
 def make_client(settings: Settings) -> ReductoClient:
+    """The client; with the archive on, it stores every job it receives (until the command
+    ends, when what is queued is written)."""
     need_key(settings)
     try:
-        return config.make_client(settings)
+        client = config.make_client(settings)
     except ConfigError as exc:
         raise CliError(str(exc), USAGE) from exc
+    if settings.archive:
+        from reducto_tui.cli.archive_use import attach
+
+        attach(client, settings)
+    return client
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:

@@ -11,8 +11,10 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from reducto_tui.api.errors import JobDeletedError, NotFoundError
 from reducto_tui.api.models import JobDetail, UnknownResult
 from reducto_tui.api.status import StatusKind, status_kind
+from reducto_tui.cli.archive_use import archived_detail
 from reducto_tui.cli.context import global_options, load, make_client, run, stdout_is_terminal
 from reducto_tui.cli.exits import FAILED, CliError
 from reducto_tui.cli.jsonout import dumps
@@ -21,6 +23,7 @@ from reducto_tui.cli.resolve import with_job
 from reducto_tui.cli.url_results import inline_url_results
 from reducto_tui.cli.waiting import wait_for_job
 from reducto_tui.export import chunks_markdown, full_result
+from reducto_tui.render import format as fmt
 from reducto_tui.render.summary import summary
 from reducto_tui.render.text import clean
 
@@ -108,7 +111,19 @@ def command(
 
     async def go() -> tuple[str, JobDetail, bool]:
         async with make_client(settings) as client:
-            job_id, detail = await with_job(client, job_ref, client.get_job)
+            try:
+                job_id, detail = await with_job(client, job_ref, client.get_job)
+            except (NotFoundError, JobDeletedError):
+                stored = archived_detail(settings, job_ref) if settings.archive else None
+                if stored is None:
+                    raise
+                job_id, detail, seen = stored
+                click.echo(
+                    f"The API no longer has job {clean(job_id, single_line=True)}; shown from "
+                    f"the archive (last seen {fmt.absolute(seen)}).",
+                    err=True,
+                )
+                return job_id, detail, True
             finished = True
             if wait:
                 bar = _Bar(job_id, terminal)
