@@ -166,8 +166,8 @@ class ReductoClient:
     """Typed calls of the Jobs API.
 
     Retries 408/429/5xx and connection errors on idempotent calls with capped exponential
-    backoff and full jitter; a ``Retry-After`` is honoured up to ``retry_after_cap`` seconds,
-    and a longer one is raised as :class:`RateLimitError` so the caller can show the wait.
+    backoff, jittered but never sooner than ``min_retry_delay`` (2 s: the polite rule); a
+    ``Retry-After`` is honoured up to ``retry_after_cap`` seconds, and a longer one is raised as :class:`RateLimitError` so the caller can show the wait.
     Each attempt has an overall ``request_deadline`` (httpx's timeouts are per read, so a
     server dripping a byte every few seconds would otherwise hold it forever) and each body a
     size cap checked while it streams in.
@@ -184,8 +184,9 @@ class ReductoClient:
         request_deadline: float = 30.0,
         download_deadline: float = 300.0,
         max_retries: int = 2,
-        backoff_base: float = 0.5,
+        backoff_base: float = 2.0,
         backoff_cap: float = 8.0,
+        min_retry_delay: float = 2.0,
         retry_after_cap: float = 60.0,
         max_page_bytes: int = 32 * MB,
         max_job_bytes: int = 256 * MB,
@@ -202,6 +203,9 @@ class ReductoClient:
         self.max_retries = max_retries
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
+        #: A retry never comes sooner than this after the failed attempt: the same job (or
+        #: list page) is never asked more often than every 2 s, even when the server errs.
+        self.min_retry_delay = min_retry_delay
         self.retry_after_cap = retry_after_cap
         self.request_deadline = request_deadline
         self.download_deadline = download_deadline
@@ -502,7 +506,8 @@ class ReductoClient:
                 raise error
             if wait is not None and wait > self.retry_after_cap:
                 raise error
-            await self._pause(error, wait if wait is not None else self._backoff(attempt), attempt)
+            delay = self._backoff(attempt) if wait is None else max(self.min_retry_delay, wait)
+            await self._pause(error, delay, attempt)
             attempt += 1
 
     async def _fetch(
@@ -582,7 +587,10 @@ class ReductoClient:
         return error
 
     def _backoff(self, attempt: int) -> float:
-        return random.uniform(0, min(self.backoff_cap, self.backoff_base * 2**attempt))
+        """Exponential with jitter in its upper half (2, 2-4, 4-8 s by default), and never
+        under :attr:`min_retry_delay`: "full jitter" from 0 would re-ask at once."""
+        ceiling = min(self.backoff_cap, self.backoff_base * 2**attempt)
+        return max(self.min_retry_delay, random.uniform(ceiling / 2, ceiling))
 
     async def _pause(self, error: ReductoError, delay: float, attempt: int) -> None:
         if self.on_retry is not None:
