@@ -70,6 +70,9 @@ class PageLoader:
         self.exclude_configs = exclude_configs
         self.max_gap_pages = max_gap_pages
         self.max_empty_pages = max_empty_pages
+        #: Where refreshes stopped following new jobs at their page bound, newest first:
+        #: jobs below each may be missing until a refresh the user asks for goes on there.
+        self.gaps: list[str] = []
         #: While loading every page: the next page's request, already on its way.
         self._ahead: tuple[str, asyncio.Task[JobsResponse]] | None = None
 
@@ -104,39 +107,57 @@ class PageLoader:
         self.poller.record_success()
         return outcome
 
-    async def refresh(self, on_fetched: Hook = None) -> PageOutcome:
-        """The first page merged on top, following the cursor over any gap. Raises the
-        request's :class:`ReductoError`; the caller (a poll round) decides the schedule."""
+    async def refresh(self, on_fetched: Hook = None, fill_gap: bool = False) -> PageOutcome:
+        """The first page merged on top, following the cursor over any gap; ``fill_gap``
+        (the user asked) also goes on from where an earlier refresh stopped at its bound.
+        Raises the request's :class:`ReductoError`; the caller (a poll round) decides the
+        schedule."""
         outcome = PageOutcome()
-        await self._refresh(outcome, on_fetched)
+        await self._refresh(outcome, on_fetched, fill_gap)
         return outcome
 
-    async def _refresh(self, outcome: PageOutcome, on_fetched: Hook) -> None:
+    async def _refresh(
+        self, outcome: PageOutcome, on_fetched: Hook, fill_gap: bool = False
+    ) -> None:
         known = self.store.by_id
         page = await self._page(None)
         outcome.pages = 1
         jobs: list[SingleJob] = list(page.jobs)
-        seen_cursors: set[str] = set()
-        cursor = page.next_cursor
         # Nothing of this page known yet (and something loaded before): jobs may be missing
         # between this page and the old top. Follow the cursor until a known job shows up.
-        reached = not known or any(j.job_id in known for j in page.jobs)
-        while not reached and cursor and cursor not in seen_cursors:
-            if outcome.pages >= self.max_gap_pages:
-                outcome.problem = (
-                    f"More than {self.max_gap_pages} pages of new jobs arrived; "
-                    "some older ones may be missing until you reload."
-                )
-                break
-            seen_cursors.add(cursor)
-            page = await self._page(cursor)
-            outcome.pages += 1
-            jobs.extend(page.jobs)
-            reached = any(j.job_id in known for j in page.jobs)
-            cursor = page.next_cursor
+        stopped = None
+        if known and not any(j.job_id in known for j in page.jobs):
+            stopped = await self._follow(page.next_cursor, jobs, outcome, self.max_gap_pages - 1)
+        elif fill_gap and self.gaps:
+            stopped = await self._follow(self.gaps.pop(0), jobs, outcome, self.max_gap_pages)
+        if stopped:
+            self.gaps.insert(0, stopped)
+            outcome.problem = (
+                f"More than {self.max_gap_pages} pages of new jobs arrived; "
+                "more may be missing until a refresh loads them."
+            )
         outcome.ids = {j.job_id for j in jobs}
         self._fetched(on_fetched)
         outcome.changes = self.store.merge_first_page(jobs)
+
+    async def _follow(
+        self, cursor: str | None, jobs: list[SingleJob], outcome: PageOutcome, budget: int
+    ) -> str | None:
+        """Pages from ``cursor`` into ``jobs`` until one holds a job already loaded, the
+        list ends, or ``budget`` pages were read: then the cursor to go on from later."""
+        known = self.store.by_id
+        seen: set[str] = set()
+        for _ in range(budget):
+            if not cursor or cursor in seen:
+                return None
+            seen.add(cursor)
+            page = await self._page(cursor)
+            outcome.pages += 1
+            jobs.extend(page.jobs)
+            if any(j.job_id in known for j in page.jobs):
+                return None
+            cursor = page.next_cursor
+        return cursor or None
 
     # ------------------------------------------------------------------ further pages
 

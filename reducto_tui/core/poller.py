@@ -103,6 +103,9 @@ class Poller:
         self._last_asked: dict[str, float] = {}
         #: Counts rounds, so a replaced round's cleanup knows it is no longer the current one.
         self._round = 0
+        #: The user asked for this refresh: it also loads new jobs left out at the page
+        #: bound of an earlier one (background rounds do not, they would read 20 pages).
+        self.fill_gap = False
 
     @property
     def page_size(self) -> int:
@@ -136,6 +139,7 @@ class Poller:
         """The user asked: try now (also after the key was rejected)."""
         self.key_rejected = False
         self.next_due = self.clock()
+        self.fill_gap = True
 
     def toggle_pause(self) -> bool:
         self.paused = not self.paused
@@ -182,8 +186,9 @@ class Poller:
         self.running = True
         changes = Changes()
         try:
+            fill_gap, self.fill_gap = self.fill_gap, False
             try:
-                page = await self.loader.refresh()
+                page = await self.loader.refresh(fill_gap=fill_gap)
             except ReductoError as exc:
                 self.record_failure(exc)
                 return changes

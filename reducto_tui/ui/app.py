@@ -205,8 +205,13 @@ class ReductoApp(App[None]):
             text.append(f"loading all… {loaded} loaded (esc stops)", style="bold yellow")
         elif store.more_available:
             text.append(f"{loaded} loaded · more available (n: next page, a: all)")
-        else:
+        elif not self.poller.loader.gaps:
             text.append(f"all {loaded} loaded")
+        else:
+            text.append(f"{loaded} loaded")
+        if self.poller.loader.gaps:  # a refresh stopped at its page bound
+            key = self.key_display(BY_ACTION["refresh"])
+            text.append(f" · more new jobs may be missing ({key}: load them)", style="yellow")
         shown = len(store.view)
         if not store.view.filter.empty:
             text.append(f" · {fmt.count(shown)} match", style="bold")
