@@ -467,14 +467,23 @@ class ReductoClient:
         job_id: str | None = None,
         idempotent: bool = True,
         cap: int = 32 * MB,
+        content: Any = None,
+        headers: dict[str, str] | None = None,
+        deadline: float | None = None,
     ) -> Answer:
         url = self._api_url(path, params)
-        headers = self._api_headers()
+        headers = {**self._api_headers(), **(headers or {})}
         attempt = 0
         while True:
             try:
                 answer = await self._fetch(
-                    method, url, headers=headers, body=json, cap=cap, deadline=self.request_deadline
+                    method,
+                    url,
+                    headers=headers,
+                    body=json,
+                    content=content,
+                    cap=cap,
+                    deadline=deadline or self.request_deadline,
                 )
             except NetworkError as exc:
                 # A refused connection was never delivered, so even a POST may be retried; a
@@ -517,6 +526,7 @@ class ReductoClient:
         *,
         headers: dict[str, str] | None = None,
         body: Any = None,
+        content: Any = None,
         cap: int,
         deadline: float,
         progress: Progress | None = None,
@@ -540,6 +550,8 @@ class ReductoClient:
                 kwargs: dict[str, Any] = {"headers": headers or {}}
                 if body is not None:
                     kwargs["json"] = body
+                if content is not None:  # bytes or an async iterator of them (uploads)
+                    kwargs["content"] = content
                 async with self._http.stream(method, url, **kwargs) as response:
                     return await _read_body(response, cap, progress, too_large or _too_large)
         except ReductoError:

@@ -1,0 +1,187 @@
+"""Uploading and creating jobs against the demo server in-process, with network faults
+injected around it: every job is created exactly once."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+
+from reducto_tui.api.client import ReductoClient
+from reducto_tui.api.create import MAX_UPLOAD, JobCreator, LocalFileError, UncertainCreateError
+from reducto_tui.api.errors import (
+    ConflictError,
+    InsecureConnectionError,
+    NetworkError,
+    RateLimitError,
+    RequestValidationError,
+)
+from reducto_tui.demo import server as demo_server
+from reducto_tui.demo.server import create_app
+from reducto_tui.demo.simulator import Simulator
+from tests.conftest import FakeClock
+from tests.faults import DROP_AFTER, DROP_BEFORE, Scripted
+
+KEY = "create-SECRET-key"
+PARSE = ("POST", "/parse_async")
+
+
+class Setup:
+    def __init__(self, **creator: object) -> None:
+        self.clock = FakeClock()
+        self.sim = Simulator(jobs=30, seed=5, clock=self.clock, arrival_interval=0)
+        self.transport = Scripted(httpx.ASGITransport(app=create_app(self.sim)))
+        self.slept: list[float] = []
+
+        async def sleep(seconds: float) -> None:
+            self.slept.append(seconds)
+
+        self.client = ReductoClient(
+            KEY, "http://demo.test", transport=self.transport, sleep=sleep, max_retries=2
+        )
+        self.creator = JobCreator(self.client, clock=self.clock, sleep=sleep, **creator)  # type: ignore[arg-type]
+
+    def jobs_with(self, document: str) -> list[str]:
+        return [j.job_id for j in self.sim.jobs if j.source == document]
+
+
+def pdf(tmp_path: Path, name: str = "scan.pdf", size: int = 150_000) -> Path:
+    path = tmp_path / name
+    path.write_bytes(b"%PDF-1.7 " + b"x" * (size - 9))
+    return path
+
+
+async def test_upload_then_parse_sends_the_file_and_the_config(tmp_path: Path) -> None:
+    s = Setup()
+    seen: list[tuple[int, int]] = []
+    uploaded = await s.creator.upload(pdf(tmp_path), progress=lambda n, t: seen.append((n, t)))
+    assert not uploaded.presigned and uploaded.file_id in s.sim.uploads
+    assert s.sim.uploads[uploaded.file_id].size == 150_000  # every byte arrived
+    assert seen[-1] == (150_000, 150_000)
+    body = {"input": uploaded.file_id, "queue_priority": "batch"}
+    created = await s.creator.create("parse", body)
+    job = s.sim.by_id[created.job_id]
+    assert job.type == "Parse" and json.loads(job.raw_config) == body and job.batch
+    assert not created.recovered and s.jobs_with(uploaded.file_id) == [created.job_id]
+
+
+async def test_a_big_file_goes_to_the_presigned_url_without_the_key(tmp_path: Path) -> None:
+    s = Setup(presign_above=100_000)
+    uploaded = await s.creator.upload(pdf(tmp_path, "big scan.pdf", 300_000))
+    assert uploaded.presigned and s.sim.uploads[uploaded.file_id].size == 300_000
+    put = [x for x in s.transport.seen if x.method == "PUT"]
+    assert len(put) == 1 and "/_demo/uploads/" in put[0].url
+    assert "authorization" not in put[0].headers and "user-id" not in put[0].headers
+    assert all(KEY not in v for v in put[0].headers.values())
+    asked = [x for x in s.transport.seen if x.method == "POST"]
+    assert asked[0].headers["authorization"] == f"Bearer {KEY}"
+    assert httpx.URL(asked[0].url).params["extension"] == "pdf"
+
+
+async def test_a_presigned_url_over_plain_http_elsewhere_is_refused(tmp_path: Path) -> None:
+    s = Setup(presign_above=10)
+
+    async def hostile_upload(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200, json={"file_id": "reducto://x/a.pdf", "presigned_url": "http://evil.test/put"}
+        )
+
+    s.transport.inner = httpx.MockTransport(hostile_upload)
+    with pytest.raises(InsecureConnectionError, match=r"evil\.test"):
+        await s.creator.upload(pdf(tmp_path))
+    assert [x.method for x in s.transport.seen] == ["POST"]  # nothing went to evil.test
+
+
+async def test_a_vanished_or_oversized_file_is_refused_before_sending(tmp_path: Path) -> None:
+    s = Setup()
+    with pytest.raises(LocalFileError, match="does not exist"):
+        await s.creator.upload(tmp_path / "gone.pdf")
+    huge = tmp_path / "huge.pdf"
+    with huge.open("wb") as f:
+        f.truncate(MAX_UPLOAD + 1)  # sparse: the size without the disk
+    with pytest.raises(LocalFileError, match="more than the 5,120 MB"):
+        await s.creator.upload(huge)
+    with pytest.raises(LocalFileError, match="directory"):
+        await s.creator.upload(tmp_path)
+    assert s.transport.seen == []
+
+
+async def test_the_servers_size_limit_is_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(demo_server, "MAX_UPLOAD_BYTES", 100_000)
+    s = Setup()
+    with pytest.raises(ConflictError, match=r"HTTP 413.*larger than the 0 MB upload limit"):
+        await s.creator.upload(pdf(tmp_path))
+    assert not s.sim.uploads
+
+
+async def test_a_422_carries_the_servers_details() -> None:
+    s = Setup()
+    with pytest.raises(RequestValidationError) as caught:
+        await s.creator.create("split", {"input": "https://x/a.pdf"})
+    assert "body.split_description: Field required" in caught.value.message
+    assert s.transport.count(*PARSE) == 0 and len(s.sim.jobs) == 30
+
+
+async def test_an_answer_lost_after_the_job_was_made_is_found_not_resent() -> None:
+    s = Setup()
+    s.transport.script[PARSE] = [DROP_AFTER]
+    body = {"input": "https://x/lost.pdf"}
+    created = await s.creator.create("parse", body)
+    assert created.recovered
+    assert s.jobs_with("https://x/lost.pdf") == [created.job_id]
+    assert s.transport.count(*PARSE) == 1
+
+
+async def test_a_request_lost_before_the_server_saw_it_is_checked_then_sent_once() -> None:
+    s = Setup()
+    s.transport.script[PARSE] = [DROP_BEFORE]
+    created = await s.creator.create("parse", {"input": "https://x/never.pdf"})
+    assert not created.recovered
+    assert s.jobs_with("https://x/never.pdf") == [created.job_id]
+    assert s.transport.count(*PARSE) == 2 and s.transport.count("GET", "/jobs") == 1
+
+
+async def test_two_identical_reruns_each_get_their_own_job() -> None:
+    s = Setup()
+    body = {"input": "https://x/twice.pdf"}
+    first = await s.creator.create("parse", body)
+    s.transport.script[PARSE] = [DROP_BEFORE]
+    second = await s.creator.create("parse", body)
+    # The first job matches input and config, but it is already this creator's.
+    assert second.job_id != first.job_id
+    assert sorted(s.jobs_with("https://x/twice.pdf")) == sorted([first.job_id, second.job_id])
+
+
+async def test_when_the_check_fails_nothing_is_resent() -> None:
+    s = Setup()
+    s.transport.script[PARSE] = [DROP_AFTER]
+    s.transport.script[("GET", "/jobs")] = [DROP_BEFORE] * 3
+    with pytest.raises(UncertainCreateError, match="may exist: it was not sent again"):
+        await s.creator.create("parse", {"input": "https://x/unsure.pdf"})
+    assert s.transport.count(*PARSE) == 1
+    assert len(s.jobs_with("https://x/unsure.pdf")) == 1
+
+
+async def test_lost_twice_gives_up_saying_no_job_was_created() -> None:
+    s = Setup()
+    s.transport.script[PARSE] = [DROP_BEFORE, DROP_BEFORE]
+    with pytest.raises(NetworkError) as caught:
+        await s.creator.create("parse", {"input": "https://x/twice-lost.pdf"})
+    assert "No job was created" in str(caught.value)
+    assert s.jobs_with("https://x/twice-lost.pdf") == []
+
+
+async def test_a_429_is_waited_out_as_asked_and_sends_once() -> None:
+    s = Setup()
+    s.transport.script[PARSE] = [(429, {"Retry-After": "7"})]
+    created = await s.creator.create("parse", {"input": "https://x/limited.pdf"})
+    assert s.slept == [7.0]
+    assert s.jobs_with("https://x/limited.pdf") == [created.job_id]
+    s.transport.script[PARSE] = [(429, {"Retry-After": "600"})]
+    with pytest.raises(RateLimitError) as caught:  # longer than the client's cap: the caller's
+        await s.creator.create("parse", {"input": "https://x/later.pdf"})
+    assert caught.value.retry_after == 600.0 and s.jobs_with("https://x/later.pdf") == []
