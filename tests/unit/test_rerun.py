@@ -1,0 +1,170 @@
+"""Re-run planning and bulk re-runs against the demo server in-process (faults injected)."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+from reducto_tui.api.client import ReductoClient
+from reducto_tui.api.create import JobCreator, probe_link
+from reducto_tui.api.errors import InvalidRequestError
+from reducto_tui.core.rerun import (
+    Lineage,
+    RateGate,
+    Reach,
+    RerunResult,
+    fetch_plan,
+    plan_from,
+    reachability,
+    send_plans,
+    with_body,
+)
+from reducto_tui.demo.server import create_app
+from reducto_tui.demo.simulator import Simulator
+from tests.conftest import FakeClock
+from tests.faults import DROP_AFTER, Scripted
+
+PARSE = ("POST", "/parse_async")
+
+
+class Setup:
+    def __init__(self) -> None:
+        self.clock = FakeClock()
+        self.sim = Simulator(jobs=120, seed=2, clock=self.clock, arrival_interval=0)
+        self.transport = Scripted(httpx.ASGITransport(app=create_app(self.sim)))
+        self.slept: list[float] = []
+
+        async def sleep(seconds: float) -> None:  # time passes while we wait
+            self.slept.append(seconds)
+            self.clock.advance(seconds)
+
+        self.sleep = sleep
+        self.client = ReductoClient(
+            "k-SECRET", "http://demo.test", transport=self.transport, sleep=sleep
+        )
+        self.creator = JobCreator(self.client, clock=self.clock, sleep=sleep)
+
+    def failed(self, type_: str) -> list[str]:
+        now = self.clock()
+        return [j.job_id for j in self.sim.jobs if j.type == type_ and j.status(now) == "Failed"]
+
+
+async def test_a_plan_sends_the_same_config_to_the_kinds_path() -> None:
+    s = Setup()
+    for type_ in ("Parse", "Extract", "Split", "Classify", "Edit", "Pipeline"):
+        job_id = next(j.job_id for j in s.sim.jobs if j.type == type_)
+        plan = await fetch_plan(s.client, job_id)
+        assert plan.ready, plan.problem
+        assert plan.endpoint == f"POST /{type_.lower()}_async"
+        assert plan.body == json.loads(s.sim.by_id[job_id].raw_config)
+        assert plan.document == s.sim.by_id[job_id].source
+    chart = next(j for j in s.sim.jobs if j.type == "Chart")
+    plan = await fetch_plan(s.client, chart.job_id)
+    assert not plan.ready and "no *_async path" in (plan.problem or "")
+
+
+def test_a_config_that_is_not_json_is_a_problem_not_a_crash() -> None:
+    plan = plan_from("j1", "Parse", '{"input": "https://x/a.pdf",')
+    assert not plan.ready
+    assert plan.problem is not None and plan.problem.startswith(
+        "The job's config (raw_config) is not JSON"
+    )
+    assert "line 1" in plan.problem
+    assert "not an object" in (plan_from("j2", "Parse", "[1, 2]").problem or "")
+    assert "did not send" in (plan_from("j3", "Parse", "").problem or "")
+    good = plan_from("j4", "Parse", '{"input": "https://x/a.pdf"}')
+    assert with_body(good, "{oops").problem is not None
+    edited = with_body(good, '{"input": "https://x/b.pdf"}')
+    assert edited.ready and edited.document == "https://x/b.pdf"
+
+
+async def test_bulk_rerun_waits_out_a_429_in_the_middle_and_sends_each_once() -> None:
+    s = Setup()
+    olds = (s.failed("Parse") * 2)[:6]
+    olds = list(dict.fromkeys(olds))
+    plans = [await fetch_plan(s.client, old) for old in olds]
+    before = len(s.sim.jobs)
+    # The third POST is refused with a wait longer than the client waits by itself.
+    s.transport.script[PARSE] = ["ok", "ok", (429, {"Retry-After": "120"})]
+    waits: list[float] = []
+    seen: list[RerunResult] = []
+    lineage = Lineage()
+    results = await send_plans(
+        s.creator,
+        plans,
+        concurrency=2,
+        on_result=seen.append,
+        on_wait=waits.append,
+        gate=RateGate(s.sleep, s.clock),
+        lineage=lineage,
+    )
+    assert [r.old_id for r in results] == olds and len(seen) == len(olds)
+    assert all(r.error is None and r.new_id for r in results), results
+    assert waits == [120.0] and sum(r.rate_waits for r in results) == 1
+    assert len(s.sim.jobs) == before + len(olds)  # one new job per old, none twice
+    assert s.transport.count(*PARSE) == len(olds) + 1
+    for r in results:
+        assert r.new_id is not None
+        new = s.sim.by_id[r.new_id]
+        assert new.raw_config == s.sim.by_id[r.old_id].raw_config
+        assert lineage.origin[r.new_id] == r.old_id and lineage.reruns[r.old_id] == [r.new_id]
+
+
+async def test_bulk_rerun_reports_each_problem_and_sends_the_rest() -> None:
+    s = Setup()
+    good = await fetch_plan(s.client, s.failed("Parse")[0])
+    lost = await fetch_plan(s.client, s.failed("Parse")[1])
+    broken = plan_from("bad-config", "Parse", "{nope")
+    refused = with_body(good, '{"input": 5}')
+    s.transport.script[PARSE] = [DROP_AFTER]
+    results = await send_plans(s.creator, [lost, broken, refused, good], concurrency=1)
+    by_old = {r.old_id: r for r in results}
+    assert by_old[lost.job_id].recovered and by_old[lost.job_id].new_id
+    assert "not JSON" in (by_old["bad-config"].error or "")
+    errors = [r.error for r in results if r.old_id == good.job_id]
+    assert any(e and "body.input" in e for e in errors)  # the 422's details
+    assert any(r.new_id for r in results if r.old_id == good.job_id)
+
+
+async def test_reachability_says_what_can_be_known() -> None:
+    s = Setup()
+    upload = plan_from("u", "Parse", '{"input": "reducto://abc/a.pdf"}', "2026-03-01T09:00:00Z")
+    found = await reachability(upload, s.client, now=s.clock())
+    assert found.state is Reach.UNKNOWN and "may have expired" in found.note
+    assert "3.0 h" in found.note
+    gone = plan_from("g", "Extract", '{"input": "jobid://no-such-job"}')
+    assert (await reachability(gone, s.client)).state is Reach.GONE
+    old = s.sim.jobs[-1].job_id
+    there = plan_from("t", "Extract", json.dumps({"input": f"jobid://{old}"}))
+    assert (await reachability(there, s.client)).state is Reach.OK
+
+    async def expired(url: str) -> int:
+        return 403
+
+    async def fine(url: str) -> int:
+        return 206
+
+    link = plan_from("l", "Parse", '{"input": "https://files.example.com/a.pdf"}')
+    assert (await reachability(link, s.client, expired)).state is Reach.GONE
+    assert (await reachability(link, s.client, fine)).state is Reach.OK
+    plain = plan_from("p", "Parse", '{"input": "http://10.0.0.1/a.pdf"}')
+    assert (await reachability(plain, s.client, fine)).state is Reach.UNKNOWN
+
+
+async def test_probe_link_never_asks_private_addresses_or_sends_the_key() -> None:
+    s = Setup()
+    for url in (
+        "https://127.0.0.1/a",
+        "https://10.1.2.3/a",
+        "https://intranet/a",
+        "http://x.com/a",
+    ):
+        with pytest.raises(InvalidRequestError):
+            await probe_link(s.client, url)
+    assert s.transport.seen == []
+    s.transport.inner = httpx.MockTransport(lambda r: httpx.Response(206, content=b"%"))
+    assert await probe_link(s.client, "https://files.example.com/a.pdf") == 206
+    probe = s.transport.seen[0]
+    assert probe.headers["range"] == "bytes=0-0" and "authorization" not in probe.headers
