@@ -83,7 +83,7 @@ def main(
 @main.group(epilog=EXIT_CODES_HELP)
 @global_options
 def jobs() -> None:
-    """Scriptable job commands: list, get, cancel, export, watch.
+    """Scriptable job commands: list, get, cancel, rerun, submit, export, watch.
 
     Output is a table (or text) on a terminal and JSON lines when piped; choose with --format.
 
@@ -102,13 +102,23 @@ def _register() -> None:
         jobs_export,
         jobs_get,
         jobs_list,
+        jobs_rerun,
+        jobs_submit,
         jobs_watch,
     )
 
     main.add_command(demo_cmd.demo_server)
     main.add_command(doctor.command)
     main.add_command(archive_cmd.archive)
-    for module in (jobs_list, jobs_get, jobs_cancel, jobs_export, jobs_watch):
+    for module in (
+        jobs_list,
+        jobs_get,
+        jobs_cancel,
+        jobs_rerun,
+        jobs_submit,
+        jobs_export,
+        jobs_watch,
+    ):
         jobs.add_command(module.command)
 
 

@@ -81,7 +81,7 @@ def global_options(func: F) -> F:
             is_flag=True,
             expose_value=False,
             callback=_store("read_only"),
-            help="Refuse cancel and delete.",
+            help="Refuse cancel, delete, re-run and submit.",
         ),
         click.option(
             "--allow-insecure-http",
@@ -107,6 +107,15 @@ def global_options(func: F) -> F:
     ]
     for option in reversed(options):
         func = option(func)
+    return func
+
+
+def global_options_but_config(func: F) -> F:
+    """:func:`global_options` for a command whose own ``--config`` means something else
+    (``jobs submit --config FILE`` is the job's config); the app's goes before the command."""
+    func = global_options(func)
+    params: list[click.Parameter] = getattr(func, "__click_params__", [])
+    params[:] = [p for p in params if p.name != "config"]
     return func
 
 

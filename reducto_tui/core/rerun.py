@@ -196,6 +196,8 @@ class RerunResult:
     error: str | None = None
     recovered: bool = False
     rate_waits: int = 0
+    #: The API error behind ``error`` (``None`` for a plan that could not be sent).
+    failure: ReductoError | None = None
 
 
 @dataclass
@@ -274,7 +276,7 @@ async def _send(
         except RateLimitError as exc:
             # A 429 created nothing: wait as asked (all senders together) and send again.
             if result.rate_waits >= RATE_RETRIES:
-                result.error = exc.message
+                result.error, result.failure = exc.message, exc
                 return
             result.rate_waits += 1
             wait = exc.retry_after or min(30.0, 2.0**result.rate_waits + random.random())
@@ -283,7 +285,7 @@ async def _send(
                 on_wait(wait)
             continue
         except ReductoError as exc:
-            result.error = str(exc)
+            result.error, result.failure = str(exc), exc
             return
         result.new_id, result.recovered = created.job_id, created.recovered
         return

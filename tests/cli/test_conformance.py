@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
+from reducto_tui.api.client import ReductoClient
+from reducto_tui.api.create import JobCreator, with_input
+from reducto_tui.core.rerun import RerunPlan, fetch_plan, send_plans
 from reducto_tui.demo.runner import BackgroundServer
 from reducto_tui.demo.server import DEMO_VERSION
 
@@ -81,3 +86,33 @@ async def test_official_sdk_uploads_and_creates_every_kind_of_job() -> None:
         with pytest.raises(reducto.UnprocessableEntityError):
             await sdk.split.run_job(input=doc, split_description=[{"name": "no description"}])  # type: ignore[typeddict-item]
         await sdk.close()
+
+
+async def test_a_job_the_sdk_made_is_rerun_by_us_and_read_back_by_the_sdk(tmp_path: Path) -> None:
+    """Our upload (hand-built multipart, and presigned) and re-run speak the SDK's API."""
+    with BackgroundServer(jobs=5, seed=9, arrival_interval=0) as server:
+        sim = server.simulator
+        sdk = reducto.AsyncReducto(api_key="demo", base_url=server.url, max_retries=0)
+        bare = await sdk.upload(extension="pdf")  # no file: the presigned way
+        assert bare.presigned_url and bare.file_id.endswith(".pdf")
+        made = await sdk.parse.run_job(input=bare.file_id, queue_priority="batch")
+        async with ReductoClient("demo", server.url) as client:
+            plan = await fetch_plan(client, made.job_id)
+            assert plan.endpoint == "POST /parse_async"
+            assert plan.body == {"input": bare.file_id, "queue_priority": "batch"}
+            creator = JobCreator(client, presign_above=1000)
+            doc = tmp_path / "scan.pdf"
+            doc.write_bytes(b"%PDF-1.7 " * 1000)
+            uploaded = await creator.upload(doc)
+            assert uploaded.presigned and sim.uploads[uploaded.file_id].size == 9000
+            [result] = await send_plans(creator, [with_input_plan(plan, uploaded.file_id)])
+        assert result.new_id is not None
+        again = await sdk.job.get(result.new_id)
+        assert again.status in ("Pending", "Idle")
+        assert sim.by_id[result.new_id].source == uploaded.file_id
+        await sdk.close()
+
+
+def with_input_plan(plan: RerunPlan, document: str) -> RerunPlan:
+    assert plan.kind is not None and plan.body is not None
+    return replace(plan, body=with_input(plan.kind, plan.body, document))
