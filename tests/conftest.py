@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from reducto_tui.api.client import ReductoClient
+from reducto_tui.api.models import JobDetail, UrlResult
 from reducto_tui.demo.server import Extras, Faults, create_app
 from reducto_tui.demo.simulator import Simulator
 
@@ -43,11 +45,18 @@ def sim(clock: FakeClock) -> Simulator:
 
 
 def in_process_client(
-    sim: Simulator, faults: Faults | None = None, extras: Extras | None = None, **kwargs: object
+    sim: Simulator, faults: Faults | None = None, extras: Extras | None = None, **kwargs: Any
 ) -> ReductoClient:
     transport = httpx.ASGITransport(app=create_app(sim, faults, extras))
     kwargs.setdefault("sleep", _no_sleep)
-    return ReductoClient("test-key-SECRET", "http://demo.test", transport=transport, **kwargs)  # type: ignore[arg-type]
+    return ReductoClient("test-key-SECRET", "http://demo.test", transport=transport, **kwargs)
+
+
+def result_url(job: JobDetail) -> str:
+    """The link of a job whose result the server sent as a URL (fails if it sent the result)."""
+    inner = getattr(job.result, "result", None)
+    assert isinstance(inner, UrlResult), job.result
+    return inner.url
 
 
 @pytest.fixture

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from reducto_tui.cli import main
 from reducto_tui.demo.runner import BackgroundServer
 
 
-def test_jobs_commands_round_trip(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_jobs_commands_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REDUCTO_TUI_CONFIG", str(tmp_path / "none.toml"))
     monkeypatch.setenv("REDUCTO_API_KEY", "cli-SECRET-key")
     runner = CliRunner()
@@ -41,7 +42,7 @@ def test_jobs_commands_round_trip(tmp_path: Path, monkeypatch) -> None:  # type:
             assert "cli-SECRET-key" not in result.output
 
 
-def test_bad_config_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_bad_config_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     bad = tmp_path / "config.toml"
     bad.write_text("page_size = [")
     monkeypatch.setenv("REDUCTO_TUI_CONFIG", str(bad))

@@ -84,7 +84,7 @@ async def test_official_sdk_uploads_and_creates_every_kind_of_job() -> None:
         listed = await sdk.job.get_all(limit=20)
         assert {c.job_id for c in created} <= {j.job_id for j in listed.jobs}
         with pytest.raises(reducto.UnprocessableEntityError):
-            await sdk.split.run_job(input=doc, split_description=[{"name": "no description"}])  # type: ignore[typeddict-item]
+            await sdk.split.run_job(input=doc, split_description=[{"name": "no description"}])
         await sdk.close()
 
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
 from reducto_tui.cli.jsonout import dumps
 from reducto_tui.demo.runner import BackgroundServer
@@ -14,7 +15,7 @@ from tests.cli.conftest import KEY, Invoke, Served
 from tests.cli.hostile import app as hostile_app
 
 
-def _one_line_error(result) -> str:  # type: ignore[no-untyped-def]
+def _one_line_error(result: Result) -> str:
     assert "Traceback" not in result.output
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr

@@ -22,7 +22,7 @@ UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 HOSTILE = st.text(
     alphabet=st.one_of(
         st.sampled_from(["\x1b", "\x07", "\x9b", "\x7f", "\u202e", "\u2066", "\r", "]", ";", "["]),
-        st.characters(codec="utf-8", exclude_categories=("Cs",)),
+        st.characters(codec="utf-8", exclude_categories=["Cs"]),
     ),
     min_size=1,
     max_size=40,

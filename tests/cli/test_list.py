@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 from reducto_tui.api.status import StatusKind, status_kind
 from reducto_tui.demo.runner import BackgroundServer
@@ -13,7 +14,7 @@ from tests.cli.conftest import Invoke, Served
 from tests.cli.hostile import app as hostile_app
 
 
-def _lines(output: str) -> list[dict[str, object]]:
+def _lines(output: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in output.splitlines()]
 
 
@@ -59,7 +60,7 @@ def test_filter_is_the_apps_grammar(cli: Invoke, demo: BackgroundServer) -> None
     rows = _lines(result.stdout)
     assert rows and all(
         r["type"] == "Parse"
-        and (r["num_pages"] or r["total_pages"]) > 10  # type: ignore[operator]
+        and (r["num_pages"] or r["total_pages"]) > 10
         and r["status"] != "Failed"
         for r in rows
     )

@@ -225,7 +225,8 @@ async def test_the_validator_rejects_what_the_spec_forbids(sim: Simulator) -> No
     assert check_response("/job/{job_id}", "get", 200, {"status": "Cancelled"})
     assert check_response("/version", "get", 200, {"version": "demo"})
     assert check_response("/jobs", "get", 200, {"jobs": [{"job_id": "x", "status": "Pending"}]})
-    job = {"job_id": "x", "status": "Pending", "type": "Parse", "raw_config": "", "source": None}
+    job: dict[str, object] = {"job_id": "x", "status": "Pending", "type": "Parse"}
+    job |= {"raw_config": "", "source": None}
     job |= {"num_pages": 1, "total_pages": 1, "duration": None, "bucket": None}
     assert not check_response(
         "/jobs", "get", 200, {"jobs": [{**job, "created_at": "2026-03-01T12:00:00Z"}]}

@@ -1,8 +1,14 @@
 from __future__ import annotations
 
 import html
+import inspect
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+from textual.app import App
+from textual.pilot import Pilot
 
 from reducto_tui.config import Settings
 from reducto_tui.demo.simulator import Simulator
@@ -26,17 +32,62 @@ def make_app(
     )
 
 
-async def wait_loaded(pilot, app: ReductoApp, pages: int = 1) -> None:  # type: ignore[no-untyped-def]
+AppPilot = Pilot[Any]
+
+
+async def wait_loaded(pilot: AppPilot, app: ReductoApp, pages: int = 1) -> None:
+    """Wait until ``pages`` pages of jobs are in and on screen; fail if they never arrive."""
     await settle(pilot, lambda: app.store.pages_loaded >= pages, rounds=200)
     await pilot.pause()
 
 
-async def settle(pilot, predicate, rounds: int = 100, step: float = 0.02) -> None:  # type: ignore[no-untyped-def]
-    """Let the app run until ``predicate()`` holds, at most ``rounds`` pauses of ``step`` s."""
+async def settle(
+    pilot: AppPilot, predicate: Callable[[], object], rounds: int = 100, step: float = 0.02
+) -> None:
+    """Let the app run until ``predicate()`` holds, at most ``rounds`` pauses of ``step`` s.
+
+    A predicate that never holds fails the test here, naming what it waited for, rather than
+    letting a later assertion fail for a reason that is hard to see.
+    """
     for _ in range(rounds):
         await pilot.pause(step)
         if predicate():
             return
+    raise AssertionError(
+        f"waited {rounds} pauses of {step} s and this never held: {_source_of(predicate)}"
+    )
+
+
+def _source_of(predicate: Callable[[], object]) -> str:
+    try:
+        return inspect.getsource(predicate).strip()
+    except (OSError, TypeError):
+        return repr(predicate)
+
+
+def toasts(app: App[Any]) -> list[str]:
+    """The text of each toast on the screen now (title and message), as the user reads it."""
+    assert app.screen.query("ToastRack"), "toasts are shown only with run_test(notifications=True)"
+    return [str(toast.render()) for toast in app.screen.query("Toast")]
+
+
+def help_text(app: App[Any]) -> str:
+    """Everything the open help screen shows, scrolled or not (its texts and key table)."""
+    from textual.widgets import Static
+
+    from tests.plain import static_text
+
+    return "\n".join(static_text(part, width=120) for part in app.screen.query(Static))
+
+
+def help_keys(app: App[Any]) -> dict[str, str]:
+    """Config id -> key, as the rows of the help screen's key table show them."""
+    keys: dict[str, str] = {}
+    for line in help_text(app).splitlines():
+        cells = [cell.strip() for cell in line.split("│")]
+        if len(cells) == 3 and cells[0] and cells[2]:
+            keys[cells[2]] = cells[0]
+    return keys
 
 
 _SVG_TEXT = re.compile(

@@ -8,15 +8,16 @@ from pathlib import Path
 from textual.widgets import Checkbox, Input
 
 from reducto_tui.demo.simulator import Simulator
+from reducto_tui.ui.app import ReductoApp
 from reducto_tui.ui.screens.confirm import ConfirmScreen
 from reducto_tui.ui.screens.delete import DeleteScreen
 from reducto_tui.ui.screens.export import ExportScreen
 from tests.conftest import FakeClock
 from tests.plain import plain, static_text
-from tests.ui.conftest import make_app, settle, wait_loaded
+from tests.ui.conftest import AppPilot, make_app, settle, toasts, wait_loaded
 
 
-async def export_with_defaults(pilot, app, key: str) -> None:  # type: ignore[no-untyped-def]
+async def export_with_defaults(pilot: AppPilot, app: ReductoApp, key: str) -> None:
     """Open the export dialog with ``key`` and accept its proposed format and path."""
     await pilot.press(key)
     await pilot.pause()
@@ -60,7 +61,7 @@ async def test_bulk_cancel_names_hidden_marks_and_includes_them_only_when_asked(
 ) -> None:
     sim, fresh = active_sim(clock)
     app = make_app(sim, clock)
-    async with app.run_test(size=(160, 40)) as pilot:
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
         await wait_loaded(pilot, app)
         finished = [r for r in app.store.rows if r.kind.value == "completed"][:2]
         for job_id in [*fresh, *(r.job_id for r in finished)]:
@@ -86,7 +87,7 @@ async def test_bulk_cancel_names_hidden_marks_and_includes_them_only_when_asked(
             pilot, lambda: not app.store.marks - {fresh[0], finished[0].job_id, finished[1].job_id}
         )
         await pilot.pause(0.1)
-        messages = [n.message for n in app._notifications]
+        messages = toasts(app)
         assert any(
             "Cancelled 2, skipped 2 (already finished), failed 1 (" in m for m in messages
         ), messages
@@ -164,8 +165,8 @@ async def test_export_filtered_list_to_csv(
         await wait_loaded(pilot, app)
         await pilot.press("slash", *"status:failed", "enter")
         await export_with_defaults(pilot, app, "ctrl+s")
-        csvs = []
-        await settle(pilot, lambda: bool(csvs.extend(tmp_path.glob("*.csv")) or csvs))
+        await settle(pilot, lambda: any(tmp_path.glob("*.csv")))
+        csvs = list(tmp_path.glob("*.csv"))
         lines = csvs[0].read_text().splitlines()
         assert len(lines) == len(app.store.view) + 1 and all(
             ",Failed," in line for line in lines[1:]
@@ -176,9 +177,9 @@ async def test_export_into_missing_directory_fails_cleanly(
     sim: Simulator, clock: FakeClock, tmp_path: Path
 ) -> None:
     app = make_app(sim, clock, export_dir=tmp_path / "does-not-exist")
-    async with app.run_test(size=(160, 40)) as pilot:
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
         await wait_loaded(pilot, app)
         await export_with_defaults(pilot, app, "e")
-        await settle(pilot, lambda: any("Export failed" in n.message for n in app._notifications))
-        assert any("nothing written" in n.message for n in app._notifications)
+        await settle(pilot, lambda: any("Export failed" in m for m in toasts(app)))
+        assert any("nothing written" in m for m in toasts(app)), toasts(app)
         assert list(tmp_path.iterdir()) == []

@@ -16,7 +16,7 @@ from reducto_tui.ui.screens.confirm import ConfirmScreen
 from reducto_tui.ui.screens.export import ExportScreen
 from reducto_tui.ui.screens.help import HelpScreen
 from tests.conftest import FakeClock
-from tests.ui.conftest import make_app, screen_lines, settle, wait_loaded
+from tests.ui.conftest import help_keys, make_app, screen_lines, settle, wait_loaded
 
 LABELS = {c.label for c in COMMANDS} | {"Back"}
 
@@ -57,8 +57,7 @@ async def test_footer_and_help_show_the_keys_in_force(clock: FakeClock) -> None:
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        keys = {binding_id: key for key, _description, binding_id in app.screen.rows}
-        assert keys["cancel"] == "x"
+        assert help_keys(app)["cancel"] == "x"
         await pilot.press("escape", "x")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)

@@ -7,26 +7,29 @@ import gc
 import itertools
 import time
 import weakref
+from collections.abc import Callable
 
 import httpx
 import pytest
 from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
 from textual.app import App, ComposeResult
 from textual.widgets import Static, TabbedContent
 
 from reducto_tui.api.client import ReductoClient
 from reducto_tui.api.models import BoundingBox, ParseBlock, ParseChunk
 from reducto_tui.demo.server import create_app
-from reducto_tui.demo.simulator import Simulator
+from reducto_tui.demo.simulator import SimJob, Simulator
+from reducto_tui.ui.app import ReductoApp
 from reducto_tui.ui.widgets.detail import DetailPane
 from reducto_tui.ui.widgets.json_view import JsonView, line_starts
 from reducto_tui.ui.widgets.result_tree import BATCH, ResultTree
 from tests.conftest import FakeClock
 from tests.plain import static_text
-from tests.ui.conftest import make_app, settle, wait_loaded
+from tests.ui.conftest import AppPilot, make_app, settle, wait_loaded
 
 
-async def open_job(pilot, app, job_id: str) -> DetailPane:  # type: ignore[no-untyped-def]
+async def open_job(pilot: AppPilot, app: ReductoApp, job_id: str) -> DetailPane:
     index = app.store.view.index_of(job_id)
     assert index is not None, "job not in the loaded page"
     app.table.set_cursor(index)
@@ -37,7 +40,12 @@ async def open_job(pilot, app, job_id: str) -> DetailPane:  # type: ignore[no-un
     return app.detail
 
 
-def first(sim: Simulator, type_: str, status: str = "Completed", pred=lambda j: True) -> str:  # type: ignore[no-untyped-def]
+def first(
+    sim: Simulator,
+    type_: str,
+    status: str = "Completed",
+    pred: Callable[[SimJob], bool] = lambda j: True,
+) -> str:
     now = sim.clock()
     return next(
         j.job_id
@@ -116,7 +124,7 @@ async def test_failed_job_summary_and_raw_json_search(sim: Simulator, clock: Fak
         summary = text_of(pane, "#summary")
         assert "Reason" in summary and "Error" in summary
         assert pane.detail is not None and pane.detail.error is not None
-        assert pane.detail.error.name in summary
+        assert pane.detail.error.name is not None and pane.detail.error.name in summary
         await pilot.press("ctrl+f")
         await pilot.press(*"reason")
         await settle(pilot, lambda: pane.query_one(JsonView).match_line is not None, rounds=50)
@@ -194,7 +202,7 @@ class DeafServer:
         self.fail = fail or {}
         self.result_body = result_body
 
-    async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             query = [p for p in scope["query_string"].split(b"&") if not p.startswith(b"timeout=")]
             scope = {**scope, "query_string": b"&".join(query)}
@@ -322,7 +330,10 @@ async def test_url_result_that_cannot_be_read_says_so_in_the_pane(
     pane = pane_on(server, follow_clock)
     async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
         pane.open(first(sim, "Parse", pred=lambda j: j.num_pages >= 120))
-        head = lambda: text_of(pane, "#result-head")  # noqa: E731
+
+        def head() -> str:
+            return text_of(pane, "#result-head")
+
         await settle(pilot, lambda: "link" not in head() and "Downloading" not in head())
         assert says in head() and "try again" in head(), head()
 
@@ -409,7 +420,9 @@ async def test_raw_json_of_a_million_lines_is_drawn_and_searched_lazily() -> Non
         assert view.find("no such text") is None
 
 
-async def browse_a_parse_result(pilot, app, sim: Simulator) -> weakref.ref[object]:  # type: ignore[no-untyped-def]
+async def browse_a_parse_result(
+    pilot: AppPilot, app: ReductoApp, sim: Simulator
+) -> weakref.ref[object]:
     pane = await open_job(pilot, app, first(sim, "Parse", pred=lambda j: j.num_pages >= 8))
     pane.query_one(TabbedContent).active = "tab-raw"
     view = pane.query_one(JsonView)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import TabbedContent, Tabs
 
 from reducto_tui.demo.simulator import Simulator
+from reducto_tui.ui.app import ReductoApp
 from reducto_tui.ui.screens.detail_screen import DetailScreen
 from reducto_tui.ui.widgets.detail import DetailPane
 from reducto_tui.ui.widgets.job_table import JobTable
@@ -13,11 +14,11 @@ from tests.conftest import FakeClock
 from tests.ui.conftest import make_app, screen_lines, settle, wait_loaded
 
 
-def detail_screens(app) -> int:  # type: ignore[no-untyped-def]
+def detail_screens(app: ReductoApp) -> int:
     return sum(isinstance(s, DetailScreen) for s in app.screen_stack)
 
 
-def completed_parse_index(app) -> int:  # type: ignore[no-untyped-def]
+def completed_parse_index(app: ReductoApp) -> int:
     return next(
         n
         for n, r in enumerate(app.store.view.rows)

@@ -13,14 +13,14 @@ from reducto_tui.demo.server import create_app
 from reducto_tui.demo.simulator import Simulator
 from reducto_tui.ui.app import ReductoApp
 from tests.conftest import FakeClock
-from tests.ui.conftest import make_app, screen_lines, settle, wait_loaded
+from tests.ui.conftest import AppPilot, make_app, screen_lines, settle, wait_loaded
 
 
 def add_jobs(sim: Simulator, n: int) -> list[str]:
     return [sim.create("Parse", {"input": f"https://x/new-{k}.pdf"}).job_id for k in range(n)]
 
 
-async def refresh(pilot, app, rows: int) -> None:  # type: ignore[no-untyped-def]
+async def refresh(pilot: AppPilot, app: ReductoApp, rows: int) -> None:
     app.poller.refresh_now()
     app.poll()
     await settle(pilot, lambda: len(app.store.rows) == rows)
@@ -53,8 +53,9 @@ async def test_scrolled_away_the_view_stays_and_says_how_many_are_new(
         assert job is not None and top_before > 0
         first_shown = app.store.view.rows[top_before].job_id[:8]
         assert first_shown in screen_lines(app)[2]
+        loaded = len(app.store.rows)  # moving down may have loaded the next page already
         add_jobs(sim, 3)
-        await refresh(pilot, app, 53)
+        await refresh(pilot, app, loaded + 3)
         assert app.table.current is job
         assert first_shown in screen_lines(app)[2], "what the user looks at does not move"
         assert "↑ 3 new (home)" in screen_lines(app)[1], "the whole marker, not cut by the gutter"

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from reducto_tui.demo.simulator import HOSTILE_SOURCE, Simulator
+from reducto_tui.ui.app import ReductoApp
 from reducto_tui.ui.widgets.job_table import JobTable
 from tests.conftest import FakeClock
 from tests.plain import static_text
-from tests.ui.conftest import make_app, settle, wait_loaded
+from tests.ui.conftest import help_keys, help_text, make_app, settle, toasts, wait_loaded
 
 
-def screen_text(app) -> str:  # type: ignore[no-untyped-def]
-    return app.export_screenshot()
+def screen_text(app: ReductoApp) -> str:
+    return str(app.export_screenshot())
 
 
 async def test_first_page_then_next_page_then_all(sim: Simulator, clock: FakeClock) -> None:
@@ -109,13 +110,15 @@ async def test_help_screen_lists_bindings_and_grammar(sim: Simulator, clock: Fak
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
         await pilot.press("question_mark")
-        from reducto_tui.ui.screens.help import FILTER_HELP, HelpScreen
+        from reducto_tui.ui.screens.help import HelpScreen
 
         assert isinstance(app.screen, HelpScreen)
-        keys = {binding_id: key for key, _description, binding_id in app.screen.rows}
+        keys = help_keys(app)
         assert keys["cancel"] == "c" and keys["filter"] == "/" and keys["next_tab"] == "]"
-        shown = " ".join(static_text(s) for s in app.screen.query(Static))
-        assert "pages>20" in shown and "pages>20" in FILTER_HELP
+        assert keys["export_list"] == "^s" and keys["quick_4"] == "4", keys
+        shown = help_text(app)
+        assert "Filter grammar" in shown
+        assert "pages>20" in shown and "age<1h" in shown and "-status:completed" in shown
         await pilot.press("escape")
         assert not app.screen.is_modal
 
@@ -174,9 +177,8 @@ async def test_first_page_is_retried_when_the_network_comes_back(
         await settle(pilot, lambda: app.load_error, rounds=50)
         assert app.store.pages_loaded == 0
         state["down"] = False
-        app.poller.refresh_now()  # as if the backoff had run out
-        app._tick()
-        await wait_loaded(pilot, app)
+        app.poller.refresh_now()  # as if the backoff had run out...
+        await wait_loaded(pilot, app)  # ...the app's next timer tick retries the first page
         assert len(app.store.rows) == 50 and app.load_error == ""
         assert app.store.next_cursor is not None
 
@@ -209,12 +211,11 @@ async def test_command_palette_lists_the_actions(sim: Simulator, clock: FakeCloc
 
 async def test_toasts_show_server_text_literally(sim: Simulator, clock: FakeClock) -> None:
     app = make_app(sim, clock)
-    async with app.run_test(size=(120, 30)) as pilot:
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
         await wait_loaded(pilot, app)
         app.notify("Job x ([bold red]evil[/] name) finished")
         await pilot.pause()
-        note = list(app._notifications)[-1]
-        assert note.markup is False and "[bold red]evil[/]" in note.message
+        assert "Job x ([bold red]evil[/] name) finished" in toasts(app), toasts(app)
 
 
 async def test_new_jobs_on_top_keep_cursor_marks_and_screen_position(

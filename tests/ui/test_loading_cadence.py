@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 
+from reducto_tui.api.models import JobsResponse
+from reducto_tui.core.store import Changes
 from reducto_tui.demo.simulator import Simulator
-from reducto_tui.ui import app as app_module
+from reducto_tui.export import render_list
 from reducto_tui.ui.cadence import LOADING_REPAINT
 from tests.conftest import FakeClock
 from tests.plain import static_text
@@ -19,19 +21,21 @@ from tests.ui.conftest import make_app, settle, wait_loaded
 from tests.ui.test_actions import export_with_defaults
 
 
-async def test_load_all_repaints_on_a_cadence_not_per_page(clock: FakeClock) -> None:
+async def test_load_all_repaints_on_a_cadence_not_per_page(
+    clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     sim = Simulator(jobs=1200, seed=3, clock=clock, arrival_interval=0)
     app = make_app(sim, clock, page_size=10)
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_loaded(pilot, app)
-        repaints = []
+        repaints: list[int] = []
         refresh_rows = app.table.refresh_rows
 
         def counting() -> None:
             repaints.append(len(app.store.rows))
             refresh_rows()
 
-        app.table.refresh_rows = counting  # type: ignore[method-assign]
+        monkeypatch.setattr(app.table, "refresh_rows", counting)
         start = time.monotonic()
         await pilot.press("a")
         await settle(pilot, lambda: not app.loading_all and not app.store.next_cursor, 500)
@@ -65,8 +69,7 @@ async def test_load_all_keeps_the_cursor_on_its_job_when_rows_arrive_above(
 async def test_exporting_a_list_does_not_block_the_event_loop(
     sim: Simulator, clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    render_list = app_module.render_list
-    rendering = {"on_loop": None}
+    rendering: dict[str, bool | None] = {"on_loop": None}
 
     def slow_render(*args: Any) -> str:
         try:
@@ -77,7 +80,7 @@ async def test_exporting_a_list_does_not_block_the_event_loop(
         time.sleep(0.3)  # as long as 100k rows take
         return render_list(*args)
 
-    monkeypatch.setattr(app_module, "render_list", slow_render)
+    monkeypatch.setattr("reducto_tui.ui.app.render_list", slow_render)
     app = make_app(sim, clock, export_dir=tmp_path)
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_loaded(pilot, app)
@@ -89,7 +92,9 @@ async def test_exporting_a_list_does_not_block_the_event_loop(
         assert len(csv.read_text().splitlines()) == len(app.store.view) + 1
 
 
-async def test_load_all_asks_for_the_next_page_before_taking_one_in(clock: FakeClock) -> None:
+async def test_load_all_asks_for_the_next_page_before_taking_one_in(
+    clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The server works on page k+1 while the app puts page k in the store."""
     sim = Simulator(jobs=200, seed=3, clock=clock, arrival_interval=0)
     app = make_app(sim, clock, page_size=20)
@@ -98,16 +103,16 @@ async def test_load_all_asks_for_the_next_page_before_taking_one_in(clock: FakeC
         await wait_loaded(pilot, app)
         list_jobs, add_page = app.client.list_jobs, app.store.add_page
 
-        async def asking(cursor, *args):  # type: ignore[no-untyped-def]
+        async def asking(cursor: str | None, *args: Any) -> JobsResponse:
             events.append("ask")
             return await list_jobs(cursor, *args)
 
-        def taking(*args, **kwargs):  # type: ignore[no-untyped-def]
+        def taking(*args: Any, **kwargs: Any) -> Changes:
             events.append("take")
             return add_page(*args, **kwargs)
 
-        app.client.list_jobs = asking  # type: ignore[method-assign]
-        app.store.add_page = taking  # type: ignore[method-assign]
+        monkeypatch.setattr(app.client, "list_jobs", asking)
+        monkeypatch.setattr(app.store, "add_page", taking)
         await pilot.press("a")
         await settle(pilot, lambda: not app.loading_all and not app.store.next_cursor, 500)
     assert len(app.store.rows) == 200

@@ -8,13 +8,14 @@ from pathlib import Path
 from textual.widgets import Input
 
 from reducto_tui.demo.simulator import Simulator
+from reducto_tui.ui.app import ReductoApp
 from reducto_tui.ui.screens.confirm import ConfirmScreen
 from reducto_tui.ui.screens.delete import DeleteScreen
 from reducto_tui.ui.screens.export import ExportScreen
 from reducto_tui.ui.widgets.key_bar import KeyBar
 from tests.conftest import FakeClock
 from tests.plain import plain
-from tests.ui.conftest import make_app, screen_lines, settle, wait_loaded
+from tests.ui.conftest import make_app, screen_lines, settle, toasts, wait_loaded
 
 
 def running_sim(clock: FakeClock, n: int = 6) -> tuple[Simulator, list[str]]:
@@ -23,7 +24,7 @@ def running_sim(clock: FakeClock, n: int = 6) -> tuple[Simulator, list[str]]:
     return sim, fresh[::-1]  # newest first, as the table shows them
 
 
-def pane_has_focus(app) -> bool:  # type: ignore[no-untyped-def]
+def pane_has_focus(app: ReductoApp) -> bool:
     return app.focused is not None and app.detail in app.focused.ancestors_with_self
 
 
@@ -32,7 +33,7 @@ async def test_wide_layout_actions_hit_the_highlighted_row_not_the_open_job(
 ) -> None:
     sim, fresh = running_sim(clock)
     app = make_app(sim, clock, export_dir=tmp_path)
-    async with app.run_test(size=(160, 40)) as pilot:
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
         await wait_loaded(pilot, app)
         job_a = app.table.current
         assert job_a is not None and job_a.job_id == fresh[0]
@@ -60,7 +61,7 @@ async def test_wide_layout_actions_hit_the_highlighted_row_not_the_open_job(
         await pilot.press("escape")
         await pilot.press("y")
         await pilot.pause()
-        copied = [n.message for n in app._notifications if "Copied job id" in n.message]
+        copied = [m for m in toasts(app) if "Copied job id" in m]
         assert copied and job_b.job_id in copied[-1]
 
 
@@ -85,7 +86,7 @@ async def test_hidden_marks_are_named_and_the_highlighted_job_is_the_target(
 ) -> None:
     sim, fresh = running_sim(clock)
     app = make_app(sim, clock)
-    async with app.run_test(size=(160, 40)) as pilot:
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
         await wait_loaded(pilot, app)
         done = next(r for r in app.store.view.rows if r.kind.value == "completed")
         app.table.set_cursor(app.store.view.index_of(done.job_id) or 0)
@@ -101,8 +102,9 @@ async def test_hidden_marks_are_named_and_the_highlighted_job_is_the_target(
         assert highlighted.job_id[:8] in body
         assert "1 marked jobs are hidden by the filter" in body and done.job_id[:8] in body
         await pilot.press("y")
-        await settle(pilot, lambda: app.store.by_id[highlighted.job_id].status == "Cancelled")
+        await settle(pilot, lambda: "Cancelled 1" in toasts(app))
         assert sim.by_id[highlighted.job_id].cancelled_at is not None
+        assert sim.by_id[done.job_id].cancelled_at is None, "the hidden mark was left alone"
 
 
 async def test_space_marks_only_in_the_table(clock: FakeClock) -> None:
@@ -112,7 +114,11 @@ async def test_space_marks_only_in_the_table(clock: FakeClock) -> None:
         async with app.run_test(size=size) as pilot:
             await wait_loaded(pilot, app)
             await pilot.press("enter")
-            await settle(pilot, lambda a=app: a.detail.detail is not None)
+
+            def opened(a: ReductoApp = app) -> bool:
+                return a.detail.detail is not None
+
+            await settle(pilot, opened)
             if not pane_has_focus(app):
                 await pilot.press("tab")  # however the user got into the pane
             assert pane_has_focus(app)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import inspect
 import re
+from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
@@ -25,12 +27,14 @@ from reducto_tui.api.errors import (
 )
 from reducto_tui.api.models import ParseResponse, UrlResult
 from reducto_tui.demo.simulator import Simulator
-from tests.conftest import FakeClock, in_process_client
+from tests.conftest import FakeClock, in_process_client, result_url
 
 KEY = "test-key-SECRET"
 
 
-def handler_client(handler, **kwargs) -> tuple[ReductoClient, list[float]]:  # type: ignore[no-untyped-def]
+def handler_client(
+    handler: Callable[[httpx.Request], httpx.Response], **kwargs: Any
+) -> tuple[ReductoClient, list[float]]:
     slept: list[float] = []
 
     async def sleep(seconds: float) -> None:
@@ -122,7 +126,7 @@ async def test_create_job_and_url_result_fetch(sim: Simulator) -> None:
     async with in_process_client(sim, max_result_bytes=1000) as small:
         fresh = await small.get_job(big.job_id)
         with pytest.raises(ResultTooLargeError, match="download cap"):
-            await small.fetch_url_result(fresh.result.result.url)  # type: ignore[union-attr]
+            await small.fetch_url_result(result_url(fresh))
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ import asyncio
 import time
 import tracemalloc
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -28,6 +29,7 @@ from reducto_tui.api.models import ParseResponse, UrlResult
 from reducto_tui.demo.hostile import CASES, NASTY_IDS, HostileServer, create_app
 from reducto_tui.demo.server import create_app as create_demo
 from reducto_tui.demo.simulator import Simulator
+from tests.conftest import result_url
 
 KEY = "hostile-SECRET-key"
 #: Old code hung forever on these servers; a test must fail rather than hang with it.
@@ -101,10 +103,10 @@ async def test_an_endless_job_body_stops_at_its_own_cap(endless: HostileServer) 
 # ---------------------------------------------------------------- in-process hostile answers
 
 
-def hostile_client(jobs_case: str = "normal", **kwargs: object) -> ReductoClient:
+def hostile_client(jobs_case: str = "normal", **kwargs: Any) -> ReductoClient:
     """The hostile app in-process: enough for every case whose body has an end."""
     transport = httpx.ASGITransport(app=create_app(jobs_case))
-    return ReductoClient(KEY, "http://hostile.test", transport=transport, **kwargs)  # type: ignore[arg-type]
+    return ReductoClient(KEY, "http://hostile.test", transport=transport, **kwargs)
 
 
 @pytest.mark.parametrize(
@@ -191,10 +193,10 @@ async def test_url_results_follow_a_few_redirects_under_the_same_rules() -> None
         assert data["chunks"][0]["content"] == "hello"
         loop = await client.get_job("redirect-loop")
         with pytest.raises(BadResponseError, match="more than 5 times"):
-            await client.fetch_url_result(loop.result.result.url)  # type: ignore[union-attr]
+            await client.fetch_url_result(result_url(loop))
         away = await client.get_job("redirect-http")
         with pytest.raises(InsecureConnectionError, match="must use https"):
-            await client.fetch_url_result(away.result.result.url)  # type: ignore[union-attr]
+            await client.fetch_url_result(result_url(away))
 
 
 @pytest.mark.parametrize(
@@ -231,7 +233,7 @@ async def test_an_endless_url_result_stops_at_max_result_bytes() -> None:
             detail = await client.get_job("big-result")
             with pytest.raises(ResultTooLargeError, match="max_result_mb"):
                 await asyncio.wait_for(
-                    client.fetch_url_result(detail.result.result.url),  # type: ignore[union-attr]
+                    client.fetch_url_result(result_url(detail)),
                     GUARD,
                 )
 
@@ -242,7 +244,7 @@ async def test_a_dripping_url_result_stops_at_the_download_deadline() -> None:
             detail = await client.get_job("drip-result")
             with pytest.raises(DeadlineError, match="to send the result"):
                 await asyncio.wait_for(
-                    client.fetch_url_result(detail.result.result.url),  # type: ignore[union-attr]
+                    client.fetch_url_result(result_url(detail)),
                     GUARD,
                 )
             assert client.oldest_inflight_age() is None

@@ -8,6 +8,7 @@ import json
 import os
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,7 +20,7 @@ from tests.conftest import FakeClock
 from tests.unit.test_filters_store import job
 
 
-def detail(payload: dict) -> JobDetail:
+def detail(payload: dict[str, Any]) -> JobDetail:
     return JobDetail.model_validate(
         {
             "status": "Completed",
@@ -171,7 +172,7 @@ def test_an_export_that_loses_the_race_for_the_name_leaves_the_winner_alone(
         if not target.exists():
             target.write_text("the other export\n")
 
-    monkeypatch.setattr(export.os, "fsync", other_export_wins)
+    monkeypatch.setattr(os, "fsync", other_export_wins)
     with pytest.raises(FileExistsError):
         export.write_atomic(target, "ours\n")
     assert target.read_text() == "the other export\n"
@@ -235,7 +236,7 @@ def test_a_failed_export_leaves_no_file(tmp_path: Path, monkeypatch: pytest.Monk
     def disk_full(fd: int) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(export.os, "fsync", disk_full)
+    monkeypatch.setattr(os, "fsync", disk_full)
     with pytest.raises(OSError):
         export.write_atomic(tmp_path / "full.csv", "x" * 10_000)
     assert list(tmp_path.iterdir()) == []

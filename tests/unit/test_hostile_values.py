@@ -22,6 +22,7 @@ from reducto_tui.api.models import (
     ClassifyResponse,
     EditResponse,
     ExtractResponse,
+    ExtractSplitResponse,
     FullResult,
     JobDetail,
     KnownResult,
@@ -224,7 +225,7 @@ def render_result(result: KnownResult | None) -> None:
             render_result(part)
         for many in (parts.parse, parts.extract):
             for one in many if isinstance(many, list) else [many]:
-                render_result(one.result if hasattr(one, "split_name") else one)
+                render_result(one.result if isinstance(one, ExtractSplitResponse) else one)
 
 
 def _refuse(name: str) -> Any:
@@ -396,4 +397,5 @@ def test_a_5000_digit_integer_anywhere_renders_and_exports() -> None:
     chart = JobDetail.model_validate(
         {"result": {"response_type": "chart", "result": {"chart_data": {"x": huge}}}}
     )
-    assert "cannot be shown" in text_of(chart_view(chart.result))  # type: ignore[arg-type]
+    assert isinstance(chart.result, ChartResponse)
+    assert "cannot be shown" in text_of(chart_view(chart.result))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from typing import Any
 
 import pytest
 
@@ -30,9 +31,10 @@ from reducto_tui.demo import payloads
 from tests.conftest import DATA
 
 
-def seed_example() -> dict:
+def seed_example() -> dict[str, Any]:
     """The example response of ``GET /job/{job_id}`` from the SDK docs (seed 001), verbatim."""
-    return json.loads((DATA / "seed_001_job_example.json").read_text())
+    example: dict[str, Any] = json.loads((DATA / "seed_001_job_example.json").read_text())
+    return example
 
 
 def test_seed_example_response_round_trips() -> None:
@@ -73,7 +75,7 @@ RNG = random.Random(3)
         ),
     ],
 )
-def test_every_result_kind_reads_as_its_model(payload: dict, model: type) -> None:
+def test_every_result_kind_reads_as_its_model(payload: dict[str, Any], model: type) -> None:
     job = JobDetail.model_validate({"status": "Completed", "result": payload})
     assert isinstance(job.result, model)
     dumped = json.loads(job.model_dump_json(exclude_unset=True))["result"]
@@ -106,7 +108,8 @@ def test_split_variants_and_url_results() -> None:
         {"response_type": "classify", "job_id": "c", "result": url},
     ):
         job = JobDetail.model_validate({"status": "Completed", "result": body})
-        assert isinstance(job.result.result, UrlResult), body["response_type"]  # type: ignore[union-attr]
+        inner = getattr(job.result, "result", None)
+        assert isinstance(inner, UrlResult), body["response_type"]
 
 
 def test_failed_job_error_object_and_unknown_values_are_kept() -> None:
