@@ -16,7 +16,7 @@ from reducto_tui.archive.sqlite import SqliteArchive
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _child(url: str, first: int, count: int, rounds: int) -> subprocess.Popen[str]:
+def _child(url: str, first: int, count: int, rounds: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [
             sys.executable,
@@ -36,7 +36,7 @@ def _child(url: str, first: int, count: int, rounds: int) -> subprocess.Popen[st
 def test_a_killed_writer_loses_at_most_the_last_second_and_never_the_file(db_path: Path) -> None:
     db_path.parent.mkdir(parents=True)
     for attempt in range(3):
-        child = _child(str(db_path), attempt * 10_000_000, 0, 0)
+        child = _child(str(db_path), attempt * 10_000_000, 0, "forever")
         lines: list[tuple[int, float]] = []
 
         def pump(
@@ -82,9 +82,9 @@ def test_two_processes_writing_the_same_jobs_store_each_once_with_its_latest_sta
     SqliteArchive(db_path).close()
     # Overlapping ranges; only the first writer saw jobs 0..5999 complete, the others
     # saw them (and 6000..8999) as Pending, possibly after the first stored Completed.
-    one = _child(str(db_path), 0, 6000, 3)
-    two = _child(str(db_path), 3000, 6000, 1)
-    three = _child(str(db_path), 0, 9000, 1)
+    one = _child(str(db_path), 0, 6000, "PIC")
+    two = _child(str(db_path), 3000, 6000, "PPPPPP")
+    three = _child(str(db_path), 0, 9000, "PPPP")
     outs = [p.communicate(timeout=120)[0] for p in (one, two, three)]
     assert [p.returncode for p in (one, two, three)] == [0, 0, 0], outs
     db = sqlite3.connect(db_path)

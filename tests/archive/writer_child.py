@@ -1,9 +1,10 @@
 """A separate process that archives jobs, for the kill and concurrency tests.
 
 ``python -m tests.archive.writer_child URL FIRST COUNT ROUNDS`` stores jobs FIRST..FIRST+COUNT-1
-in ROUNDS rounds (1: Pending; 2: then InProgress; 3: then Completed), printing ``queued N T`` (T =
-time.monotonic()) after each batch it hands over and ``done`` when all are stored. With
-ROUNDS 0 it loops for ever (until killed), with bodies, so a kill lands mid-write.
+once per letter of ROUNDS (P Pending, I InProgress, C Completed; "PPPP" is a writer that
+keeps seeing stale answers), then prints ``done``. With ROUNDS ``forever`` it loops until
+killed, with bodies, printing ``queued N T`` (T = time.monotonic()) after each batch it hands
+over, so a kill lands mid-write.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import time
 from reducto_tui.api.models import SingleJob
 from reducto_tui.archive import open_archive
 
-STATUSES = ("Pending", "InProgress", "Completed")
+STATUSES = {"P": "Pending", "I": "InProgress", "C": "Completed"}
 BATCH = 250
 
 
@@ -30,9 +31,9 @@ def job(n: int, status: str) -> SingleJob:
 
 
 def main() -> None:
-    url, first, count, rounds = sys.argv[1], *map(int, sys.argv[2:5])
+    url, first, count, rounds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
     archive = open_archive(url)
-    if rounds == 0:
+    if rounds == "forever":
         n = 0
         body = json.dumps({"status": "Completed", "result": {"x": "y" * 4000}}).encode()
         while True:
@@ -43,7 +44,8 @@ def main() -> None:
             n += BATCH
             print(f"queued {n} {time.monotonic()}", flush=True)
             time.sleep(0.02)
-    for status in STATUSES[:rounds]:
+    for letter in rounds:
+        status = STATUSES[letter]
         for start in range(first, first + count, BATCH):
             stop = min(first + count, start + BATCH)
             archive.saw_jobs([job(n, status) for n in range(start, stop)])
