@@ -135,6 +135,10 @@ class Poller:
             and self.clock() >= self.next_due
         )
 
+    def hold_for_first_page(self) -> None:
+        """A first page is on its way: no automatic retry until it answers (or 5 s pass)."""
+        self.next_due = self.clock() + max(self.interval, 5.0)
+
     def refresh_now(self) -> None:
         """The user asked: try now (also after the key was rejected)."""
         self.key_rejected = False

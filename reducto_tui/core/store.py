@@ -184,6 +184,10 @@ class JobStore:
         self.marks.update(ids)
         return bool(ids)
 
+    def unmark(self, job_ids: Iterable[str]) -> None:
+        """Drop the marks of jobs an action is done with."""
+        self.marks.difference_update(job_ids)
+
     def prune_marks(self) -> set[str]:
         """Drop marks whose job is gone (not loaded any more, or deleted); returns them."""
         gone = {

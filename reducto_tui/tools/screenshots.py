@@ -54,7 +54,7 @@ async def _open(pilot: Pilot[None], query: str) -> None:
     await pilot.press("slash", *query, "enter", "enter")
     for _ in range(300):
         await pilot.pause(0.02)
-        if app.detail.detail is not None:
+        if app.main.detail.detail is not None:
             break
     await pilot.press("right_square_bracket")  # the Result tab, focus in its tree
     await pilot.pause(0.1)
@@ -76,7 +76,7 @@ async def parse_detail(pilot: Pilot[None]) -> None:
     assert isinstance(app, ReductoApp)
     from reducto_tui.ui.widgets.result_tree import ResultTree
 
-    app.detail.query_one(ResultTree).focus()
+    app.main.detail.query_one(ResultTree).focus()
     await pilot.press("enter", "down", "down", "down", "down")
     await pilot.pause(0.1)
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
+from textual.app import App
 from textual.binding import Binding, BindingType
 
 from reducto_tui.core.keys import DEFAULT_KEYS
@@ -98,3 +100,15 @@ def bindings() -> list[BindingType]:
         Binding(c.key, c.action, c.label, show=c.show, key_display=c.key_display, id=c.id)
         for c in COMMANDS
     ]
+
+
+def key_display(app: App[Any], keys: dict[str, str], command: Command) -> str:
+    """The key(s) in force for ``command``, after ``[keys]`` in the config."""
+    rebound = keys.get(command.id)
+    if rebound:
+        return " ".join(
+            app.get_key_display(Binding(k.strip(), command.action)) for k in rebound.split(",")
+        )
+    return app.get_key_display(
+        Binding(command.key, command.action, key_display=command.key_display)
+    )

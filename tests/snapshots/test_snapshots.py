@@ -52,7 +52,7 @@ def _open(type_: str) -> Callable[[AppPilot], Awaitable[None]]:
         await loaded(pilot)
         await pilot.press(*f"/type:{type_} status:completed", "enter")
         await pilot.press("enter")
-        await settle(pilot, lambda: app.detail.detail is not None)
+        await settle(pilot, lambda: app.main.detail.detail is not None)
         await pilot.press("right_square_bracket")  # the Result tab
         await pilot.pause(0.1)
 

@@ -37,7 +37,7 @@ async def test_cancel_asks_first_and_no_is_the_default(clock: FakeClock) -> None
     app = make_app(sim, clock)
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_loaded(pilot, app)
-        assert app.table.current is not None and app.table.current.job_id == fresh[-1]
+        assert app.main.table.current is not None and app.main.table.current.job_id == fresh[-1]
         await pilot.press("c")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
@@ -104,7 +104,7 @@ async def test_read_only_disables_mutations(clock: FakeClock) -> None:
         await pilot.press("ctrl+d")
         await pilot.pause()
         assert not app.screen.is_modal
-        assert "READ-ONLY" in static_text(app.header)
+        assert "READ-ONLY" in static_text(app.main.header)
         assert all(sim.by_id[j].cancelled_at is None for j in fresh)
 
 
@@ -113,7 +113,7 @@ async def test_delete_needs_the_word_and_shows_deleted(clock: FakeClock) -> None
     app = make_app(sim, clock)
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_loaded(pilot, app)
-        target = app.table.current
+        target = app.main.table.current
         assert target is not None
         await pilot.press("ctrl+d")
         await pilot.pause()
@@ -135,7 +135,7 @@ async def test_export_json_then_overwrite_prompt(
     app = make_app(sim, clock, export_dir=tmp_path)
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_loaded(pilot, app)
-        row = app.table.current
+        row = app.main.table.current
         assert row is not None
         await pilot.press("e")
         await pilot.pause()

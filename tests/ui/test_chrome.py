@@ -74,7 +74,7 @@ async def test_export_enter_uses_the_highlighted_format_and_offers_the_kind_form
             for n, r in enumerate(app.store.view.rows)
             if r.type == "Parse" and r.kind.value == "completed" and (r.num_pages or 0) < 100
         )
-        app.table.set_cursor(index)  # not opened: the dialog must still know its kind
+        app.main.table.set_cursor(index)  # not opened: the dialog must still know its kind
         await pilot.press("e")
         await settle(pilot, lambda: isinstance(app.screen, ExportScreen))
         assert isinstance(app.screen, ExportScreen)

@@ -32,12 +32,14 @@ from tests.ui.conftest import AppPilot, make_app, settle, wait_loaded
 async def open_job(pilot: AppPilot, app: ReductoApp, job_id: str) -> DetailPane:
     index = app.store.view.index_of(job_id)
     assert index is not None, "job not in the loaded page"
-    app.table.set_cursor(index)
+    app.main.table.set_cursor(index)
     await pilot.press("enter")
     await settle(
-        pilot, lambda: app.detail.detail is not None or app.detail.error is not None, rounds=200
+        pilot,
+        lambda: app.main.detail.detail is not None or app.main.detail.error is not None,
+        rounds=200,
     )
-    return app.detail
+    return app.main.detail
 
 
 def first(
@@ -138,19 +140,23 @@ async def test_missing_job_shows_error_in_place_and_escape_returns(
     app = make_app(sim, clock)
     async with app.run_test(size=(180, 50)) as pilot:
         await wait_loaded(pilot, app)
-        row = app.table.current
+        row = app.main.table.current
         assert row is not None
         sim.by_id.pop(row.job_id)  # the server forgets it (expired)
-        cursor = app.table.cursor
+        cursor = app.main.table.cursor
         pane = await open_job(pilot, app, row.job_id)
         assert pane.error is not None and "12 hours" in text_of(pane, "#summary")
         assert "retry" in text_of(pane, "#summary")
         await pilot.press("escape")  # focus back to the table, the pane stays beside it
         await pilot.pause()
-        assert app.open_job == row.job_id and app.table.has_focus
+        assert app.main.open_job == row.job_id and app.main.table.has_focus
         await pilot.press("escape")  # and closes
         await pilot.pause()
-        assert app.open_job is None and app.table.cursor == cursor and app.table.has_focus
+        assert (
+            app.main.open_job is None
+            and app.main.table.cursor == cursor
+            and app.main.table.has_focus
+        )
 
 
 async def test_narrow_terminal_opens_detail_full_screen(sim: Simulator, clock: FakeClock) -> None:
@@ -164,7 +170,7 @@ async def test_narrow_terminal_opens_detail_full_screen(sim: Simulator, clock: F
         assert isinstance(app.screen, DetailScreen)
         await pilot.press("escape")
         await pilot.pause()
-        assert not isinstance(app.screen, DetailScreen) and app.open_job is None
+        assert not isinstance(app.screen, DetailScreen) and app.main.open_job is None
 
 
 async def test_extract_shows_the_record_and_its_citations(sim: Simulator, clock: FakeClock) -> None:
@@ -441,6 +447,6 @@ async def test_a_closed_result_is_let_go(sim: Simulator, clock: FakeClock) -> No
         await wait_loaded(pilot, app)
         gone = await browse_a_parse_result(pilot, app, sim)
         await pilot.press("escape")
-        await settle(pilot, lambda: app.open_job is None)
+        await settle(pilot, lambda: app.main.open_job is None)
         gc.collect()
         assert gone() is None, [type(r).__name__ for r in gc.get_referrers(gone())]

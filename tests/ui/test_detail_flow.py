@@ -33,13 +33,13 @@ async def test_enter_in_the_full_screen_detail_opens_nothing_more(
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_loaded(pilot, app)
         await pilot.press("enter")
-        await settle(pilot, lambda: app.detail.detail is not None)
+        await settle(pilot, lambda: app.main.detail.detail is not None)
         await pilot.press("enter", "enter")
         await pilot.pause(0.2)
         assert detail_screens(app) == 1
         await pilot.press("escape")
         await pilot.pause(0.2)
-        assert detail_screens(app) == 0 and app.table.has_focus
+        assert detail_screens(app) == 0 and app.main.table.has_focus
 
 
 async def test_fast_enter_escape_never_leaves_a_blank_screen(
@@ -48,14 +48,14 @@ async def test_fast_enter_escape_never_leaves_a_blank_screen(
     app = make_app(sim, clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_loaded(pilot, app)
-        first = app.table.current
+        first = app.main.table.current
         assert first is not None
         await pilot.press("enter", "escape", "enter", "escape", "enter", "escape")
         await pilot.pause(0.3)
         await pilot.press("escape")
         await pilot.pause(0.3)
-        assert detail_screens(app) == 0 and app.open_job is None
-        assert app.table.has_focus
+        assert detail_screens(app) == 0 and app.main.open_job is None
+        assert app.main.table.has_focus
         assert any(first.job_id[:8] in line for line in screen_lines(app))
 
 
@@ -65,11 +65,11 @@ async def test_crossing_the_width_threshold_keeps_the_job_and_tab(
     app = make_app(sim, clock)
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_loaded(pilot, app)
-        job = app.table.current
+        job = app.main.table.current
         assert job is not None
         await pilot.press("enter")
-        await settle(pilot, lambda: app.detail.detail is not None)
-        app.detail.query_one(TabbedContent).active = "tab-raw"
+        await settle(pilot, lambda: app.main.detail.detail is not None)
+        app.main.detail.query_one(TabbedContent).active = "tab-raw"
         await pilot.pause()
         await pilot.resize_terminal(90, 30)
         await settle(pilot, lambda: detail_screens(app) == 1)
@@ -79,7 +79,7 @@ async def test_crossing_the_width_threshold_keeps_the_job_and_tab(
         assert pane.job_id == job.job_id and pane.query_one(TabbedContent).active == "tab-raw"
         assert "Created" not in screen_lines(app)[1], "the list is not squeezed beside it"
         await pilot.resize_terminal(160, 40)
-        await settle(pilot, lambda: detail_screens(app) == 0 and app.detail.parent is not None)
+        await settle(pilot, lambda: detail_screens(app) == 0 and app.main.detail.parent is not None)
         assert detail_screens(app) == 0
         pane = app.query_one(DetailPane)
         await settle(pilot, lambda: pane.detail is not None)
@@ -91,12 +91,12 @@ async def test_keyboard_into_the_pane_tabs_and_back(sim: Simulator, clock: FakeC
     app = make_app(sim, clock, page_size=100)
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_loaded(pilot, app)
-        app.table.set_cursor(completed_parse_index(app))
+        app.main.table.set_cursor(completed_parse_index(app))
         await pilot.pause()
         await pilot.press("enter")
-        await settle(pilot, lambda: app.detail.detail is not None)
+        await settle(pilot, lambda: app.main.detail.detail is not None)
         await pilot.pause(0.1)
-        pane = app.detail
+        pane = app.main.detail
         focused = app.focused
         assert focused is not None and pane in focused.ancestors_with_self
         assert not isinstance(focused, Tabs), "focus goes to content, not the tab bar"
@@ -113,7 +113,7 @@ async def test_keyboard_into_the_pane_tabs_and_back(sim: Simulator, clock: FakeC
         assert pane.query_one(TabbedContent).active == "tab-summary"
         await pilot.press("escape")
         await pilot.pause()
-        assert app.table.has_focus and app.open_job is not None
+        assert app.main.table.has_focus and app.main.open_job is not None
 
 
 async def test_focus_is_visible(sim: Simulator, clock: FakeClock) -> None:
@@ -121,13 +121,13 @@ async def test_focus_is_visible(sim: Simulator, clock: FakeClock) -> None:
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_loaded(pilot, app)
         await pilot.press("enter")
-        await settle(pilot, lambda: app.detail.detail is not None)
+        await settle(pilot, lambda: app.main.detail.detail is not None)
         await pilot.pause(0.1)
-        in_pane = app.detail.styles.border_left
+        in_pane = app.main.detail.styles.border_left
         await pilot.press("escape")
         await pilot.pause(0.1)
-        assert app.table.has_focus and app.detail.parent is not None
-        assert app.detail.styles.border_left != in_pane, "the pane's edge shows where focus is"
+        assert app.main.table.has_focus and app.main.detail.parent is not None
+        assert app.main.detail.styles.border_left != in_pane, "the pane's edge shows where focus is"
 
 
 async def test_the_wide_pane_follows_the_cursor(sim: Simulator, clock: FakeClock) -> None:
@@ -135,9 +135,9 @@ async def test_the_wide_pane_follows_the_cursor(sim: Simulator, clock: FakeClock
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_loaded(pilot, app)
         await pilot.press("enter")
-        await settle(pilot, lambda: app.detail.detail is not None)
+        await settle(pilot, lambda: app.main.detail.detail is not None)
         await pilot.press("escape", "down", "down")
-        row = app.table.current
+        row = app.main.table.current
         assert row is not None
-        await settle(pilot, lambda: app.detail.job_id == row.job_id, rounds=50)
-        assert app.detail.job_id == row.job_id and app.open_job == row.job_id
+        await settle(pilot, lambda: app.main.detail.job_id == row.job_id, rounds=50)
+        assert app.main.detail.job_id == row.job_id and app.main.open_job == row.job_id

@@ -22,7 +22,7 @@ def add_jobs(sim: Simulator, n: int) -> list[str]:
 
 async def refresh(pilot: AppPilot, app: ReductoApp, rows: int) -> None:
     app.poller.refresh_now()
-    app.poll()
+    app.main.poll()
     await settle(pilot, lambda: len(app.store.rows) == rows)
     await pilot.pause()
 
@@ -33,11 +33,11 @@ async def test_on_the_top_row_new_jobs_show_and_the_newest_is_highlighted(
     app = make_app(sim, clock)
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_loaded(pilot, app)
-        assert app.table.cursor == 0
+        assert app.main.table.cursor == 0
         new = add_jobs(sim, 5)
         await refresh(pilot, app, 55)
-        assert app.table.scroll_offset.y == 0
-        assert app.table.current is not None and app.table.current.job_id == new[-1]
+        assert app.main.table.scroll_offset.y == 0
+        assert app.main.table.current is not None and app.main.table.current.job_id == new[-1]
         assert new[-1][:8] in screen_lines(app)[2]  # the first row under the column titles
 
 
@@ -48,20 +48,20 @@ async def test_scrolled_away_the_view_stays_and_says_how_many_are_new(
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_loaded(pilot, app)
         await pilot.press(*["down"] * 30)
-        job = app.table.current
-        top_before = int(app.table.scroll_offset.y)
+        job = app.main.table.current
+        top_before = int(app.main.table.scroll_offset.y)
         assert job is not None and top_before > 0
         first_shown = app.store.view.rows[top_before].job_id[:8]
         assert first_shown in screen_lines(app)[2]
         loaded = len(app.store.rows)  # moving down may have loaded the next page already
         add_jobs(sim, 3)
         await refresh(pilot, app, loaded + 3)
-        assert app.table.current is job
+        assert app.main.table.current is job
         assert first_shown in screen_lines(app)[2], "what the user looks at does not move"
         assert "↑ 3 new (home)" in screen_lines(app)[1], "the whole marker, not cut by the gutter"
         await pilot.press("home")
         await pilot.pause()
-        assert app.table.scroll_offset.y == 0 and app.table.cursor == 0
+        assert app.main.table.scroll_offset.y == 0 and app.main.table.cursor == 0
         assert "new" not in screen_lines(app)[1]
 
 
@@ -70,13 +70,13 @@ async def test_a_new_filter_or_sort_starts_at_the_top(sim: Simulator, clock: Fak
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_loaded(pilot, app)
         await pilot.press(*["down"] * 120)
-        assert app.table.scroll_offset.y > 50
+        assert app.main.table.scroll_offset.y > 50
         await pilot.press("slash", *"-status:cancelled", "enter")
         await pilot.pause()
-        assert app.table.cursor == 0 and app.table.scroll_offset.y == 0
+        assert app.main.table.cursor == 0 and app.main.table.scroll_offset.y == 0
         await pilot.press(*["down"] * 80, "s")
         await pilot.pause()
-        assert app.table.cursor == 0 and app.table.scroll_offset.y == 0
+        assert app.main.table.cursor == 0 and app.main.table.scroll_offset.y == 0
 
 
 class Gate(httpx.AsyncBaseTransport):
@@ -110,16 +110,16 @@ async def test_a_refresh_landing_while_the_cursor_moves_does_not_snap_it_back(
         gate.open.clear()
         add_jobs(sim, 2)
         app.poller.refresh_now()
-        app.poll()  # the refresh waits at the gate...
+        app.main.poll()  # the refresh waits at the gate...
         await pilot.pause(0.05)
         await pilot.press("down", "down", "down")  # ...while the user moves on
-        target = app.table.current
+        target = app.main.table.current
         assert target is not None
         gate.open.set()
         await settle(pilot, lambda: len(app.store.rows) == 52)
         await pilot.pause()
         assert len(app.store.rows) == 52
-        assert app.table.current is target, "the cursor stays on the row the user moved to"
+        assert app.main.table.current is target, "the cursor stays on the row the user moved to"
 
 
 async def test_new_jobs_never_swap_the_job_open_in_the_focused_pane(
@@ -130,17 +130,17 @@ async def test_new_jobs_never_swap_the_job_open_in_the_focused_pane(
     app = make_app(sim, clock)
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_loaded(pilot, app)
-        opened = app.table.current
-        assert opened is not None and app.table.cursor == 0
+        opened = app.main.table.current
+        assert opened is not None and app.main.table.cursor == 0
         await pilot.press("enter")
-        await settle(pilot, lambda: app.detail.detail is not None)
-        assert app.detail.has_focus_within
+        await settle(pilot, lambda: app.main.detail.detail is not None)
+        assert app.main.detail.has_focus_within
         add_jobs(sim, 3)
         await refresh(pilot, app, 53)
         await pilot.pause(0.5)  # longer than the pane's follow delay
-        highlighted = app.table.current
+        highlighted = app.main.table.current
         assert highlighted is not None and highlighted.job_id != opened.job_id
-        assert app.open_job == opened.job_id and app.detail.job_id == opened.job_id
+        assert app.main.open_job == opened.job_id and app.main.detail.job_id == opened.job_id
         await pilot.press("escape")  # back in the table, the pane catches up
-        await settle(pilot, lambda: app.detail.job_id == highlighted.job_id, rounds=50)
-        assert app.open_job == highlighted.job_id
+        await settle(pilot, lambda: app.main.detail.job_id == highlighted.job_id, rounds=50)
+        assert app.main.open_job == highlighted.job_id

@@ -20,7 +20,7 @@ async def test_more_new_jobs_than_the_gap_bound_are_announced_and_r_loads_them(
         for n in range(75):
             clock.advance(1)
             sim.create("Parse", {"input": f"https://x/new-{n}.pdf"})
-        app.poll()  # what the timer does: a background round
+        app.main.poll()  # what the timer does: a background round
         await settle(pilot, lambda: "35 loaded" in screen_lines(app)[-2])
         status = screen_lines(app)[-2]
         assert "all 35 loaded" not in status, status

@@ -43,7 +43,7 @@ async def test_table_and_copy_show_the_escaped_id_and_copy_nothing_raw(
     monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
     async with app.run_test(size=(160, 40), notifications=True) as pilot:
         await wait_loaded(pilot, app)
-        assert app.table.current is not None and app.table.current.job_id == job_id
+        assert app.main.table.current is not None and app.main.table.current.job_id == job_id
         assert "\\x1b" in screen_lines(app)[2]
         no_raw_escape(app)
         await pilot.press("y")
@@ -79,7 +79,7 @@ async def test_dialogs_and_toasts_escape_the_id(clock: FakeClock, tmp_path: Path
         app.store.toggle_mark(TITLE)
         sim.by_id[TITLE].cancelled_at = clock()  # it finishes: the watched-job toast
         app.poller.refresh_now()
-        app.poll()
+        app.main.poll()
         await settle(pilot, lambda: any(" is " in m for m in toasts(app)))
         assert any("ab\\x1b]0;" in m and " is Cancelled" in m for m in toasts(app)), toasts(app)
         no_raw_escape(app)

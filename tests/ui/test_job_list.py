@@ -22,15 +22,15 @@ async def test_first_page_then_next_page_then_all(sim: Simulator, clock: FakeClo
         await wait_loaded(pilot, app)
         table = app.query_one(JobTable)
         assert len(table.view) == 50
-        assert "50 loaded · more available" in static_text(app.status_line)
+        assert "50 loaded · more available" in static_text(app.main.status_line)
         await pilot.press("n")
         await wait_loaded(pilot, app, pages=2)
         assert len(app.store.rows) == 100
         await pilot.press("a")
-        await settle(pilot, lambda: not app.store.next_cursor and not app.loading_all)
+        await settle(pilot, lambda: not app.store.next_cursor and not app.main.loading_all)
         assert len(app.store.rows) == 300
-        assert "all 300 loaded" in static_text(app.status_line)
-        assert not app.load_bar.display
+        assert "all 300 loaded" in static_text(app.main.status_line)
+        assert not app.main.load_bar.display
 
 
 async def test_scrolling_near_the_end_loads_more(sim: Simulator, clock: FakeClock) -> None:
@@ -55,7 +55,7 @@ async def test_filter_applies_per_keystroke_and_escape_clears(
             await pilot.press(key if key != ":" else "colon")
         rows = app.store.view.rows
         assert rows and all(r.kind.value == "failed" for r in rows)
-        assert f"{len(rows)} match" in static_text(app.status_line)
+        assert f"{len(rows)} match" in static_text(app.main.status_line)
         await pilot.press("enter", "escape")
         assert len(app.store.view) == 50 and not app.query_one("#filter", Input).display
 
@@ -86,7 +86,7 @@ async def test_marks_are_counted_and_survive_filters(sim: Simulator, clock: Fake
         await pilot.press("space", "space")
         assert len(app.store.marks) == 2 and table.cursor == 2
         await pilot.press("slash", *"zzzz-no-match", "enter")
-        line = static_text(app.status_line)
+        line = static_text(app.main.status_line)
         assert "2 marked (2 hidden by filter)" in line
         await pilot.press("escape", "ctrl+a")
         assert len(app.store.marks) == 50
@@ -141,8 +141,8 @@ async def test_network_loss_keeps_data_and_says_so(sim: Simulator, clock: FakeCl
     )
     app = ReductoApp(Settings(base_url="http://down.test"), client=client, clock=clock)
     async with app.run_test(size=(120, 30)) as pilot:
-        await settle(pilot, lambda: app.load_error, rounds=50)
-        assert "Could not reach http://down.test" in static_text(app.status_line)
+        await settle(pilot, lambda: app.main.load_error, rounds=50)
+        assert "Could not reach http://down.test" in static_text(app.main.status_line)
         assert app.is_running
         assert app.poller.seconds_until_next() > 0, "the retry waits for its backoff"
 
@@ -174,12 +174,12 @@ async def test_first_page_is_retried_when_the_network_comes_back(
         Settings(base_url="http://flaky.test", page_size=50), client=client, clock=clock
     )
     async with app.run_test(size=(120, 30)) as pilot:
-        await settle(pilot, lambda: app.load_error, rounds=50)
+        await settle(pilot, lambda: app.main.load_error, rounds=50)
         assert app.store.pages_loaded == 0
         state["down"] = False
         app.poller.refresh_now()  # as if the backoff had run out...
         await wait_loaded(pilot, app)  # ...the app's next timer tick retries the first page
-        assert len(app.store.rows) == 50 and app.load_error == ""
+        assert len(app.store.rows) == 50 and app.main.load_error == ""
         assert app.store.next_cursor is not None
 
 
@@ -205,7 +205,7 @@ async def test_command_palette_lists_the_actions(sim: Simulator, clock: FakeCloc
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"load all", "enter")
-        await settle(pilot, lambda: not app.store.next_cursor and not app.loading_all)
+        await settle(pilot, lambda: not app.store.next_cursor and not app.main.loading_all)
         assert len(app.store.rows) == len(sim.jobs)
 
 
@@ -224,7 +224,7 @@ async def test_new_jobs_on_top_keep_cursor_marks_and_screen_position(
     app = make_app(sim, clock)
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_loaded(pilot, app)
-        table = app.table
+        table = app.main.table
         table.set_cursor(25)
         await pilot.press("space")  # marks row 25, cursor moves to 26
         await pilot.pause()
@@ -234,7 +234,7 @@ async def test_new_jobs_on_top_keep_cursor_marks_and_screen_position(
         for n in range(3):
             sim.create("Parse", {"input": f"https://x/new-{n}.pdf"})
         app.poller.refresh_now()
-        app.poll()
+        app.main.poll()
         await settle(pilot, lambda: len(app.store.rows) == 53)
         assert len(app.store.rows) == 53
         assert table.current is job and table.cursor == 29
@@ -251,7 +251,7 @@ async def test_columns_fit_any_width_without_sideways_scrolling(
         for width in (80, 100, 121, 160, 200):
             await pilot.resize_terminal(width, 24)
             await pilot.pause()
-            table = app.table
+            table = app.main.table
             assert table.virtual_size.width <= table.scrollable_content_region.width, width
             titles = [c.title for c in table._columns]
             assert "Status" in titles and "Source (file)" in titles

@@ -29,16 +29,16 @@ async def test_load_all_repaints_on_a_cadence_not_per_page(
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_loaded(pilot, app)
         repaints: list[int] = []
-        refresh_rows = app.table.refresh_rows
+        refresh_rows = app.main.table.refresh_rows
 
         def counting() -> None:
             repaints.append(len(app.store.rows))
             refresh_rows()
 
-        monkeypatch.setattr(app.table, "refresh_rows", counting)
+        monkeypatch.setattr(app.main.table, "refresh_rows", counting)
         start = time.monotonic()
         await pilot.press("a")
-        await settle(pilot, lambda: not app.loading_all and not app.store.next_cursor, 500)
+        await settle(pilot, lambda: not app.main.loading_all and not app.store.next_cursor, 500)
         elapsed = time.monotonic() - start
         pages = app.store.pages_loaded - 1
         assert len(app.store.rows) == 1200 and pages == 119
@@ -47,8 +47,8 @@ async def test_load_all_repaints_on_a_cadence_not_per_page(
         assert len(repaints) <= elapsed / LOADING_REPAINT + 4
         assert len(repaints) < pages / 2
         assert repaints[-1] == 1200  # the final repaint shows everything
-        assert app.table.virtual_size.height == 1201
-        assert "all 1,200 loaded" in static_text(app.status_line)
+        assert app.main.table.virtual_size.height == 1201
+        assert "all 1,200 loaded" in static_text(app.main.status_line)
 
 
 async def test_load_all_keeps_the_cursor_on_its_job_when_rows_arrive_above(
@@ -60,10 +60,10 @@ async def test_load_all_keeps_the_cursor_on_its_job_when_rows_arrive_above(
         await wait_loaded(pilot, app)
         await pilot.press("s", "s", "s")  # sort by source: later pages land above the cursor
         await pilot.press("down", "down", "down")
-        job = app.table.current.job_id if app.table.current else None
+        job = app.main.table.current.job_id if app.main.table.current else None
         await pilot.press("a")
-        await settle(pilot, lambda: not app.loading_all and not app.store.next_cursor, 500)
-        assert app.table.current is not None and app.table.current.job_id == job
+        await settle(pilot, lambda: not app.main.loading_all and not app.store.next_cursor, 500)
+        assert app.main.table.current is not None and app.main.table.current.job_id == job
 
 
 async def test_exporting_a_list_does_not_block_the_event_loop(
@@ -80,7 +80,7 @@ async def test_exporting_a_list_does_not_block_the_event_loop(
         time.sleep(0.3)  # as long as 100k rows take
         return render_list(*args)
 
-    monkeypatch.setattr("reducto_tui.ui.app.render_list", slow_render)
+    monkeypatch.setattr("reducto_tui.export.render_list", slow_render)
     app = make_app(sim, clock, export_dir=tmp_path)
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_loaded(pilot, app)
@@ -114,7 +114,7 @@ async def test_load_all_asks_for_the_next_page_before_taking_one_in(
         monkeypatch.setattr(app.client, "list_jobs", asking)
         monkeypatch.setattr(app.store, "add_page", taking)
         await pilot.press("a")
-        await settle(pilot, lambda: not app.loading_all and not app.store.next_cursor, 500)
+        await settle(pilot, lambda: not app.main.loading_all and not app.store.next_cursor, 500)
     assert len(app.store.rows) == 200
     # Pages 2..10: one request always ahead of the store.
     assert events == ["ask"] + ["ask", "take"] * 8 + ["take"]

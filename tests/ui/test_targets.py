@@ -25,7 +25,7 @@ def running_sim(clock: FakeClock, n: int = 6) -> tuple[Simulator, list[str]]:
 
 
 def pane_has_focus(app: ReductoApp) -> bool:
-    return app.focused is not None and app.detail in app.focused.ancestors_with_self
+    return app.focused is not None and app.main.detail in app.focused.ancestors_with_self
 
 
 async def test_wide_layout_actions_hit_the_highlighted_row_not_the_open_job(
@@ -35,15 +35,15 @@ async def test_wide_layout_actions_hit_the_highlighted_row_not_the_open_job(
     app = make_app(sim, clock, export_dir=tmp_path)
     async with app.run_test(size=(160, 40), notifications=True) as pilot:
         await wait_loaded(pilot, app)
-        job_a = app.table.current
+        job_a = app.main.table.current
         assert job_a is not None and job_a.job_id == fresh[0]
         await pilot.press("enter")  # A opens beside the list
-        await settle(pilot, lambda: app.detail.detail is not None)
-        if not app.table.has_focus:
+        await settle(pilot, lambda: app.main.detail.detail is not None)
+        if not app.main.table.has_focus:
             await pilot.press("escape")  # back to the table, A stays open
         await pilot.press("down", "down", "down", "c")  # c at once: before the pane follows
         await pilot.pause()
-        job_b = app.table.current
+        job_b = app.main.table.current
         assert job_b is not None and job_b.job_id == fresh[3]
         assert isinstance(app.screen, ConfirmScreen)
         body = plain(app.screen.body)
@@ -71,9 +71,9 @@ async def test_with_the_detail_focused_actions_hit_the_open_job(clock: FakeClock
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_loaded(pilot, app)
         await pilot.press("enter")
-        await settle(pilot, lambda: app.detail.detail is not None and pane_has_focus(app))
+        await settle(pilot, lambda: app.main.detail.detail is not None and pane_has_focus(app))
         assert pane_has_focus(app), "enter moves the focus into the pane"
-        app.table.set_cursor(4)  # the cursor moves under the pane (a click, say)
+        app.main.table.set_cursor(4)  # the cursor moves under the pane (a click, say)
         await pilot.press("c")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
@@ -89,11 +89,11 @@ async def test_hidden_marks_are_named_and_the_highlighted_job_is_the_target(
     async with app.run_test(size=(160, 40), notifications=True) as pilot:
         await wait_loaded(pilot, app)
         done = next(r for r in app.store.view.rows if r.kind.value == "completed")
-        app.table.set_cursor(app.store.view.index_of(done.job_id) or 0)
+        app.main.table.set_cursor(app.store.view.index_of(done.job_id) or 0)
         await pilot.press("space")  # mark a finished job
         await pilot.press("1")  # only queued: the mark is hidden now
         await pilot.pause()
-        highlighted = app.table.current
+        highlighted = app.main.table.current
         assert highlighted is not None and highlighted.kind.value == "queued"
         await pilot.press("c")
         await pilot.pause()
@@ -116,7 +116,7 @@ async def test_space_marks_only_in_the_table(clock: FakeClock) -> None:
             await pilot.press("enter")
 
             def opened(a: ReductoApp = app) -> bool:
-                return a.detail.detail is not None
+                return a.main.detail.detail is not None
 
             await settle(pilot, opened)
             if not pane_has_focus(app):
@@ -163,7 +163,7 @@ async def test_export_dialog_from_the_detail_names_the_open_job(
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_loaded(pilot, app)
         await pilot.press("enter")  # full screen below 140 columns
-        await settle(pilot, lambda: app.detail.detail is not None)
+        await settle(pilot, lambda: app.main.detail.detail is not None)
         await pilot.press("e")
         await settle(pilot, lambda: isinstance(app.screen, ExportScreen))
         assert isinstance(app.screen, ExportScreen)

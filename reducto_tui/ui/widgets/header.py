@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
+from textual.reactive import reactive
 from textual.widgets import Static
 
 from reducto_tui.api.status import StatusKind
@@ -12,6 +14,7 @@ from reducto_tui.core.store import JobStore
 from reducto_tui.render import format as fmt
 from reducto_tui.render.status import GLYPHS, STYLES
 from reducto_tui.render.text import clean
+from reducto_tui.ui.services import Services
 
 STATE_STYLES = {
     PollState.LIVE: "bold green",
@@ -93,6 +96,50 @@ def header_text(
 
 
 class HeaderBar(Static):
+    """Bound to the main screen's state (``data_bind``): it redraws itself when that changes,
+    and every second (``ticks``) so ages and the reconnect countdown move on."""
+
     DEFAULT_CSS = """
     HeaderBar { height: 1; background: $panel; }
     """
+
+    last_updated: reactive[float | None] = reactive(None)
+    version = reactive(0)
+    ticks = reactive(0)
+    paused = reactive(False)
+
+    def __init__(self, services: Services, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.services = services
+
+    def on_mount(self) -> None:
+        self._show()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._show()
+
+    def watch_last_updated(self) -> None:
+        self._show()
+
+    def watch_version(self) -> None:
+        self._show()
+
+    def watch_ticks(self) -> None:
+        self._show()
+
+    def watch_paused(self) -> None:
+        self._show()
+
+    def _show(self) -> None:
+        s = self.services
+        text = header_text(
+            s.settings.base_url,
+            s.demo,
+            s.settings.read_only,
+            s.store,
+            s.poller,
+            s.clock(),
+            self.last_updated,
+            width=self.size.width or self.app.size.width,
+        )
+        self.update(text, layout=False)

@@ -1,0 +1,1 @@
+"""The parts of the main screen (the job list and the open job's detail), one concept each."""

@@ -1,0 +1,83 @@
+"""The line under the list: how much is loaded, what matches, marks, sort and problems."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from reducto_tui.core.store import JobStore
+from reducto_tui.render import format as fmt
+from reducto_tui.render.text import clean
+from reducto_tui.ui.commands import BY_ID, key_display
+from reducto_tui.ui.services import Services
+
+
+def status_text(
+    store: JobStore, gaps: bool, refresh_key: str, loading_all: bool, load_error: str
+) -> Text:
+    """``gaps``: a refresh stopped at its page bound, so new jobs may be missing."""
+    loaded = fmt.count(len(store.rows))
+    text = Text(" ")
+    if not store.pages_loaded and not load_error:
+        text.append("loading jobs…", style="italic")
+    elif loading_all:
+        text.append(f"loading all… {loaded} loaded (esc stops)", style="bold yellow")
+    elif store.more_available:
+        text.append(f"{loaded} loaded · more available (n: next page, a: all)")
+    elif not gaps:
+        text.append(f"all {loaded} loaded")
+    else:
+        text.append(f"{loaded} loaded")
+    if gaps:
+        text.append(f" · more new jobs may be missing ({refresh_key}: load them)", style="yellow")
+    shown = len(store.view)
+    if not store.view.filter.empty:
+        text.append(f" · {fmt.count(shown)} match", style="bold")
+    if store.marks:
+        hidden = len(store.hidden_marks())
+        extra = f" ({hidden} hidden by filter)" if hidden else ""
+        text.append(f" · {len(store.marks)} marked{extra}", style="bold #e0af68")
+    arrow = "▼" if store.view.descending else "▲"
+    text.append(f" · sort: {store.view.sort_column} {arrow}", style="dim")
+    if store.view.filter.errors:
+        text.append(f" · filter: {clean('; '.join(store.view.filter.errors), True)}", style="red")
+    if store.skipped:
+        text.append(f" · {store.skipped} unreadable jobs skipped", style="yellow")
+    if load_error:
+        text.append(f" · {clean(load_error, True)}", style="bold red")
+    return text
+
+
+class StatusLine(Static):
+    """Bound to the main screen's state (``data_bind``): it redraws itself when that changes."""
+
+    loading_all = reactive(False)
+    load_error = reactive("")
+    #: The store's change counter: rows, marks, filter or sort moved.
+    version = reactive(0)
+
+    def __init__(self, services: Services, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.services = services
+
+    def on_mount(self) -> None:
+        self._show()
+
+    def watch_loading_all(self) -> None:
+        self._show()
+
+    def watch_load_error(self) -> None:
+        self._show()
+
+    def watch_version(self) -> None:
+        self._show()
+
+    def _show(self) -> None:
+        # One line high (styles): no layout pass, only this line repaints.
+        s = self.services
+        refresh_key = key_display(self.app, s.settings.keys, BY_ID["refresh"])
+        text = status_text(
+            s.store, bool(s.poller.loader.gaps), refresh_key, self.loading_all, self.load_error
+        )
+        self.update(text, layout=False)
