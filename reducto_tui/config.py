@@ -48,6 +48,8 @@ class Settings(BaseModel):
     export_dir: Path = Field(default_factory=Path.cwd)
     read_only: bool = False
     bell: bool = False
+    #: Seconds an open job may take before it is "stuck?"; 0: five times its type's p90.
+    stuck_after: float = Field(default=0.0, ge=0)
     max_result_mb: int = Field(default=200, ge=1)
     #: Caps on API bodies, checked while they stream in: a page of jobs, one job's result.
     max_page_mb: int = Field(default=32, ge=1)

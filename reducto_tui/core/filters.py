@@ -5,6 +5,8 @@
 * bare words match anywhere in job id, source, type, status and failure reason;
 * ``field:value`` matches one field: ``status`` (raw value or display state: queued,
   running, completed, failed, cancelled, unknown), ``type``, ``id``, ``source``, ``reason``;
+* ``stuck`` keeps the jobs that look stuck (see :mod:`reducto_tui.core.stuck`); ``credits``
+  compares with a number (only jobs whose credits are known can match);
 * ``pages`` / ``age`` / ``duration`` compare with ``< <= > >= =``; ages and durations take
   ``s m h d`` units (bare numbers are seconds);
 * ``created`` compares with an ISO date or time (``created>=2026-11-24``,
@@ -25,11 +27,12 @@ from datetime import UTC, date, datetime
 
 from reducto_tui.api.status import StatusKind, status_kind
 from reducto_tui.core.rows import STATUSES, TYPES, JobRow
+from reducto_tui.core.stuck import StuckWatch
 
 Predicate = Callable[[JobRow], bool]
 
 _TOKEN = re.compile(r'-?"[^"]*"?|\S+')
-_COMPARE = re.compile(r"^(pages|age|duration|created)(<=|>=|<|>|=)(.+)$")
+_COMPARE = re.compile(r"^(pages|credits|age|duration|created)(<=|>=|<|>|=)(.+)$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _OPS: dict[str, Callable[[float, float], bool]] = {
     "<": operator.lt,
@@ -159,11 +162,18 @@ def parse_when(text: str, now: float) -> tuple[float, float]:
     return stamp, stamp
 
 
-def compile_filter(text: str, now: float) -> Filter:
+def compile_filter(text: str, now: float, stuck: StuckWatch | None = None) -> Filter:
+    """``stuck`` judges the ``stuck`` term (the store's, with its types' p90s); without it
+    only the floor or configured limit applies."""
     result = Filter(text=text)
+    watch = stuck or StuckWatch()
     for token in _TOKEN.findall(text):
         negate = token.startswith("-") and len(token) > 1
         body = token[1:] if negate else token
+        if body.lower() == "stuck":
+            test: Predicate = lambda r: watch.is_stuck(r, now)  # noqa: E731
+            result.predicates.append(_negate(test) if negate else test)
+            continue
         try:
             predicate = _term(body, now)
         except ValueError as exc:
@@ -239,7 +249,8 @@ def _field(name: str, value: str) -> Predicate:
         return lambda r: value in r.job_id.lower()
     if name == "source":
         return lambda r: value in r.source.lower()
-    return lambda r: value in (r.reason or "").lower()
+    # The error code too: the insight view filters a failure group by its code.
+    return lambda r: value in (r.reason or "").lower() or value in (r.error or "").lower()
 
 
 def _comparison(name: str, op: str, raw: str, now: float) -> Predicate:
@@ -255,6 +266,12 @@ def _comparison(name: str, op: str, raw: str, now: float) -> Predicate:
             return count is not None and compare(count, limit)
 
         return pages
+    if name == "credits":
+        try:
+            amount = float(raw)
+        except ValueError:
+            raise ValueError(f"'{raw}' is not a number of credits") from None
+        return lambda r: (c := r.credits) is not None and compare(c, amount)
     if name == "created":
         return _created(op, raw, now)
     seconds = parse_duration(raw)

@@ -7,7 +7,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from reducto_tui.api.models import JobDetail, SingleJob, source_label
+from reducto_tui.api.models import JobDetail, SingleJob, Usage, source_label
 from reducto_tui.api.status import STAGE, StatusKind, status_kind
 
 #: Every distinct status and type seen, interned: 100k rows share a handful of strings, and
@@ -55,8 +55,9 @@ class JobRow:
     key: Any = None
     #: What bare filter words search besides status and type (see ``reindex``).
     low: str = ""
-    #: (progress, reason, local) once any is set; None for most rows.
-    rare: tuple[float | None, str | None, str | None] | None = None
+    #: (progress, reason, local, credits, error code, queue wait) once any is set; None
+    #: for most rows (the list endpoint carries none of them: they come from GET /job).
+    rare: tuple[Any, ...] | None = None
 
     @property
     def progress(self) -> float | None:
@@ -84,10 +85,39 @@ class JobRow:
     def local(self, value: str | None) -> None:
         self._set_rare(2, value)
 
+    @property
+    def credits(self) -> float | None:
+        """Credits the job cost (``usage.credits``); ``None`` until its detail arrived, and
+        for accounts on the newer pricing, which reports quantities instead."""
+        return self.rare[3] if self.rare else None
+
+    @credits.setter
+    def credits(self, value: float | None) -> None:
+        self._set_rare(3, value)
+
+    @property
+    def error(self) -> str | None:
+        """The failed job's ``error.name`` (``TIMEOUT``, ...), from its detail."""
+        return self.rare[4] if self.rare else None
+
+    @error.setter
+    def error(self, value: str | None) -> None:
+        self._set_rare(4, value)
+        self.reindex()
+
+    @property
+    def queue_wait(self) -> float | None:
+        """Seconds from creation to leaving the queue, when the app saw it happen."""
+        return self.rare[5] if self.rare else None
+
+    @queue_wait.setter
+    def queue_wait(self, value: float | None) -> None:
+        self._set_rare(5, value)
+
     def _set_rare(self, index: int, value: float | str | None) -> None:
-        values: list[Any] = list(self.rare or (None, None, None))
+        values: list[Any] = list(self.rare or _NO_RARE)
         values[index] = value
-        self.rare = None if values == [None, None, None] else tuple(values)
+        self.rare = None if values == _NO_RARE_LIST else tuple(values)
 
     def reindex(self) -> None:
         """The lower-case source, plus the job id and reason only when they add anything:
@@ -98,7 +128,23 @@ class JobRow:
             low += "\x00" + job_id
         if self.reason:
             low += "\x00" + self.reason.lower()
+        if self.error:
+            low += "\x00" + self.error.lower()
         self.low = self.source if low == self.source else low
+
+
+#: A row's fields as they were, taken before a merge changes it in place: what a watcher of
+#: the store (the insight aggregates) needs to take the row's old share back out.
+Snapshot = tuple[StatusKind, str, float | None, float | None, int | None, tuple[Any, ...] | None]
+
+
+def snapshot(row: JobRow) -> Snapshot:
+    pages = row.num_pages if row.num_pages is not None else row.total_pages
+    return (row.kind, row.type, row.created, row.duration, pages, row.rare)
+
+
+_NO_RARE: tuple[None, ...] = (None,) * 6
+_NO_RARE_LIST: list[None] = list(_NO_RARE)
 
 
 def row_from_job(job: SingleJob | JobDetail, job_id: str, order: int = 0) -> JobRow:
@@ -117,10 +163,17 @@ def row_from_job(job: SingleJob | JobDetail, job_id: str, order: int = 0) -> Job
     )
     if isinstance(job, JobDetail):
         progress, reason = job.progress_fraction, job.reason
-        if progress is not None or reason is not None:
-            row.rare = (progress, reason, None)
+        credits = _credits(job)
+        error = job.error.name if job.error is not None else None
+        if progress is not None or reason is not None or credits is not None or error:
+            row.rare = (progress, reason, None, credits, error or None, None)
     row.reindex()
     return row
+
+
+def _credits(job: JobDetail) -> float | None:
+    usage = getattr(job.result, "usage", None)
+    return usage.credits if isinstance(usage, Usage) else None
 
 
 def _moves_back(row: JobRow, fresh: JobRow) -> bool:
@@ -152,6 +205,8 @@ def merge_row(row: JobRow, fresh: JobRow) -> bool:
         "duration",
         "progress",
         "reason",
+        "credits",
+        "error",
     )
     if not _moves_back(row, fresh):
         names = ("kind", *names)

@@ -7,12 +7,13 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from reducto_tui.api.models import JobDetail, SingleJob
 from reducto_tui.api.status import FINISHED, StatusKind
 from reducto_tui.core.filters import Filter, compile_filter
-from reducto_tui.core.rows import JobRow, file_name, merge_row, row_from_job
+from reducto_tui.core.rows import JobRow, Snapshot, file_name, merge_row, row_from_job, snapshot
+from reducto_tui.core.stuck import StuckWatch
 
 _KIND_ORDER = {kind: n for n, kind in enumerate(StatusKind)}
 _LOW = float("-inf")
@@ -58,6 +59,15 @@ class Changes:
         self.finished += other.finished
 
 
+class Watcher(Protocol):
+    """Follows changes as they land (the insight aggregates): ``changed`` for each row a
+    merge changed, with its fields from before, then ``applied`` once the view has them."""
+
+    def changed(self, row: JobRow, before: Snapshot) -> None: ...
+
+    def applied(self, changes: Changes) -> None: ...
+
+
 class JobStore:
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self.clock = clock
@@ -70,6 +80,9 @@ class JobStore:
         self.next_cursor: str | None = None
         self.pages_loaded = 0
         self.skipped = 0
+        #: Open jobs and each type's durations, for "stuck?" (header, filter, insight).
+        self.stuck = StuckWatch()
+        self.watchers: list[Watcher] = []
         self.view = JobView(self)
 
     # ------------------------------------------------------------------ loading
@@ -110,8 +123,14 @@ class JobStore:
                 for n, row in enumerate(changes.added):
                     row.order = base + n
                 self.rows.extend(changes.added)
-        self.view.apply(changes)
+        self._apply(changes)
         return changes
+
+    def _apply(self, changes: Changes) -> None:
+        self.view.apply(changes)
+        if changes:
+            for watcher in self.watchers:
+                watcher.applied(changes)
 
     def update_detail(self, job_id: str, detail: JobDetail) -> Changes:
         changes = Changes()
@@ -119,7 +138,7 @@ class JobStore:
         if changes.added:
             changes.added[0].order = self.rows[-1].order + 1 if self.rows else 0
             self.rows.extend(changes.added)
-        self.view.apply(changes)
+        self._apply(changes)
         return changes
 
     def _upsert_one(self, fresh: JobRow, changes: Changes) -> None:
@@ -128,19 +147,38 @@ class JobStore:
             self.by_id[fresh.job_id] = fresh
             self.counts[fresh.kind] += 1
             self._count_completion(fresh)
+            self.stuck.track(fresh)
             changes.added.append(fresh)
             return
         before = row.kind
         if row.local and fresh.status != row.status:
             row.local = None
+        old = snapshot(row) if self.watchers else None
         if merge_row(row, fresh):
             changes.changed.append(row)
+            if old is not None:
+                for watcher in self.watchers:
+                    watcher.changed(row, old)
             if before != row.kind:
                 self.counts[before] -= 1
                 self.counts[row.kind] += 1
+                if before is StatusKind.QUEUED:
+                    self._saw_leave_queue(row)
+                self.stuck.track(row, was_finished=before in FINISHED)
                 if row.kind in FINISHED:
                     changes.finished.append(row)
                     self._count_completion(row, now=True)
+
+    def _saw_leave_queue(self, row: JobRow) -> None:
+        """The API never says when a job left the queue: when we see it go, the wait is about
+        now - created (less its run time if it finished in between), to a poll interval."""
+        if row.created is None:
+            return
+        wait = self.clock() - row.created
+        if row.kind in FINISHED and row.duration is not None:
+            wait -= row.duration
+        if 0 <= wait < float("inf"):
+            row.queue_wait = wait
 
     def _count_completion(self, row: JobRow, now: bool = False) -> None:
         if row.kind != StatusKind.COMPLETED:
@@ -275,7 +313,7 @@ class JobView:
     # ------------------------------------------------------------------ filter & sort
 
     def set_filter(self, text: str) -> Filter:
-        new = compile_filter(text, self.store.clock())
+        new = compile_filter(text, self.store.clock(), self.store.stuck)
         previous, previous_rows = self.filter, self.rows
         self.filter = new
         if self.filtered and previous.text:
@@ -322,7 +360,7 @@ class JobView:
     def rebuild(self) -> None:
         # Age terms are relative to "now", so recompile to keep them true as time passes.
         if self.filter.text:
-            self.filter = compile_filter(self.filter.text, self.store.clock())
+            self.filter = compile_filter(self.filter.text, self.store.clock(), self.store.stuck)
         self._cache.clear()
         self.rows = self._sorted if self.filter.empty else self.filter.apply(self._sorted)
         self._ids = None

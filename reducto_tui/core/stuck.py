@@ -1,0 +1,83 @@
+"""Which unfinished jobs look stuck: queued or running far longer than their type takes.
+
+A job is "stuck?" when its age (time since it was created: the API says nothing of when it
+left the queue) passes its type's threshold: the configured ``limit`` when one is set, else
+``FACTOR`` times the p90 of the finished jobs' durations of that type, never less than
+``FLOOR`` (a busy batch queue holds jobs for minutes; that is not stuck).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from reducto_tui.api.status import FINISHED, StatusKind
+from reducto_tui.core.rows import JobRow
+
+#: Shortest age that can be stuck, whatever the p90 says (seconds).
+FLOOR = 900.0
+#: How many times its type's p90 duration a job may take before it looks stuck.
+FACTOR = 5.0
+_OPEN = (StatusKind.QUEUED, StatusKind.RUNNING)
+
+
+def percentile(values: list[float], p: float) -> float | None:
+    """Nearest-rank percentile of sorted ``values`` (the smallest value with at least p% of
+    the values at or below it); ``None`` for no values."""
+    if not values:
+        return None
+    rank = max(1, math.ceil(p / 100 * len(values)))
+    return values[min(rank, len(values)) - 1]
+
+
+@dataclass
+class StuckWatch:
+    """Kept by the store as rows arrive: every open job, and each type's finished durations
+    (appended, sorted only when a threshold is asked for after a change)."""
+
+    limit: float | None = None
+    open: dict[str, JobRow] = field(default_factory=dict)
+    _durations: dict[str, list[float]] = field(default_factory=dict)
+    _dirty: set[str] = field(default_factory=set)
+    _p90: dict[str, float | None] = field(default_factory=dict)
+
+    def track(self, row: JobRow, was_finished: bool = False) -> None:
+        """``row`` was added, or changed (``was_finished``: it was finished before)."""
+        if row.kind in _OPEN:
+            self.open[row.job_id] = row
+            return
+        self.open.pop(row.job_id, None)
+        duration = row.duration
+        if (
+            row.kind in FINISHED
+            and not was_finished
+            and duration is not None
+            and math.isfinite(duration)
+        ):
+            self._durations.setdefault(row.type, []).append(duration)
+            self._dirty.add(row.type)
+
+    def p90(self, job_type: str) -> float | None:
+        if job_type in self._dirty:
+            values = self._durations[job_type]
+            values.sort()  # mostly sorted already: timsort merges the new tail in O(n)
+            self._p90[job_type] = percentile(values, 90)
+            self._dirty.discard(job_type)
+        return self._p90.get(job_type)
+
+    def threshold(self, job_type: str) -> float:
+        if self.limit:
+            return self.limit
+        p90 = self.p90(job_type)
+        return FLOOR if p90 is None else max(FLOOR, FACTOR * p90)
+
+    def is_stuck(self, row: JobRow, now: float) -> bool:
+        if row.kind not in _OPEN or row.created is None or row.local:
+            return False
+        return now - row.created > self.threshold(row.type)
+
+    def stuck_rows(self, now: float) -> list[JobRow]:
+        return [r for r in self.open.values() if self.is_stuck(r, now)]
+
+    def count(self, now: float) -> int:
+        return sum(1 for r in self.open.values() if self.is_stuck(r, now))

@@ -1,0 +1,142 @@
+"""The insight aggregates against numbers worked out by hand from a fixed demo seed, and the
+incremental updates against a rebuild from scratch."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from reducto_tui.api.client import ReductoClient
+from reducto_tui.core.insight import Insight, LiveInsight
+from reducto_tui.core.store import JobStore
+from reducto_tui.demo.simulator import FAILURES, Simulator
+from tests.conftest import FROZEN, FakeClock, in_process_client
+
+
+@pytest.fixture
+def small(clock: FakeClock) -> Simulator:
+    # 16 jobs of seed 7 at FROZEN: 4 queued, 3 running, 6 completed, 1 failed, 2 cancelled.
+    return Simulator(jobs=16, seed=7, clock=clock, arrival_interval=0)
+
+
+async def load(client: ReductoClient, store: JobStore) -> None:
+    page = await client.list_jobs(limit=500)
+    store.add_page(page.jobs, page.next_cursor)
+
+
+async def test_numbers_match_the_hand_count(small: Simulator, clock: FakeClock) -> None:
+    store = JobStore(clock=clock)
+    async with in_process_client(small) as client:
+        await load(client, store)
+    n = Insight.of(store.view.rows, store.stuck).numbers(clock())
+
+    assert n.jobs == 16
+    assert n.counts == {
+        "queued": 4,
+        "running": 3,
+        "completed": 6,
+        "failed": 1,
+        "cancelled": 2,
+        "unknown": 0,
+    }
+    # Completed pages: 12 + 1 + 12 + 8 + 6 + 35.
+    assert n.pages == 74
+    # Durations (s) of the finished jobs per type; nearest-rank percentiles.
+    by_type = {lat.type: lat for lat in n.latency}
+    assert sorted(by_type) == ["Chart", "Extract", "Parse", "Pipeline"]
+    parse = by_type["Parse"]  # 8.9, 19.63, 21.9
+    assert (parse.jobs, parse.p50, parse.p90, parse.p99, parse.max) == (3, 19.63, 21.9, 21.9, 21.9)
+    extract = by_type["Extract"]  # 13.97, 14.96
+    assert (extract.p50, extract.p90, extract.max) == (13.97, 14.96, 14.96)
+    assert by_type["Chart"].p50 == 22.12  # the failed one: its time counts too
+    assert by_type["Parse"].waits == 0  # nobody saw a job leave the queue
+    # Open pages: queued 8 + 1 + 1 + 150, running 20 + 20 + 35.
+    assert (n.open_jobs, n.open_pages) == (7, 235)
+    # FROZEN is a minute boundary: the window is the 9 minutes before it. In it finished
+    # 5 completed jobs (39 pages), the failed one and both cancelled ones.
+    assert n.pages_per_minute == round(39 / 9, 3)
+    assert n.jobs_per_minute == round(8 / 9, 3)
+    assert n.drain_seconds == pytest.approx(60 * 235 / round(39 / 9, 3))
+    # 150 minutes from the oldest finish to now: 5-minute buckets, 31 of them.
+    assert n.bucket_seconds == 300
+    assert len(n.buckets) == 31
+    assert n.buckets[0].completed == 1 and n.buckets[0].pages == 35
+    assert sum(b.completed for b in n.buckets) == 6
+    assert sum(b.cancelled for b in n.buckets) == 2
+    assert sum(b.pages for b in n.buckets) == 74
+    # The list says nothing of reasons or credits.
+    assert (n.failures, n.failures_unknown) == ([], 1)
+    assert (n.credits, n.credits_known) == (0.0, 0)
+    assert n.stuck == 0
+
+
+async def test_details_bring_failure_codes_and_credits(sim: Simulator, clock: FakeClock) -> None:
+    store = JobStore(clock=clock)
+    async with in_process_client(sim) as client:
+        await load(client, store)
+        live = LiveInsight(store)
+        failed = [r for r in store.rows if r.kind.value == "failed"]
+        # Older than four hours: billed in credits (newer jobs report quantities only).
+        old = [r for r in store.rows if r.created and r.created < FROZEN - 4 * 3600]
+        fetched = failed + [r for r in old if r.kind.value == "completed"][:20]
+        for row in fetched:
+            store.update_detail(row.job_id, await client.get_job(row.job_id))
+    n = live.numbers()
+    codes: dict[str, int] = {}
+    for row in failed:
+        job = sim.by_id[row.job_id]
+        assert job.failure is not None
+        codes[job.failure.name] = codes.get(job.failure.name, 0) + 1
+    expected = sorted(codes.items(), key=lambda item: (-item[1], item[0]))[:8]
+    assert [(f.key, f.count) for f in n.failures] == expected
+    top = n.failures[0]
+    assert top.filter_term == f"status:failed reason:{top.key}"
+    assert top.reason == next(f.message for f in FAILURES if f.name == top.key)
+    assert n.failures_unknown == 0
+    # Credits: what each job's usage.credits said, summed.
+    credited = [r for r in fetched if r.credits is not None]
+    assert n.credits_known == len(credited) >= 15
+    assert n.credits == pytest.approx(sum(r.credits or 0 for r in credited))
+    assert n.as_dict() == Insight.of(store.view.rows, store.stuck).numbers(clock()).as_dict()
+    # The grammar's new terms select by what the details said.
+    store.view.set_filter(top.filter_term)
+    assert len(store.view.rows) == top.count
+    store.view.set_filter("credits>0")
+    assert {r.job_id for r in store.view.rows} == {r.job_id for r in credited if r.credits}
+
+
+async def test_live_updates_equal_a_rebuild(clock: FakeClock) -> None:
+    sim = Simulator(jobs=400, seed=3, clock=clock, arrival_interval=4)
+    store = JobStore(clock=clock)
+    rng = random.Random(5)
+    async with in_process_client(sim) as client:
+        await load(client, store)
+        store.view.set_filter("-type:chart")
+        live = LiveInsight(store)
+        for _ in range(12):
+            clock.advance(rng.uniform(2, 40))
+            page = await client.list_jobs(limit=100)
+            store.merge_first_page(page.jobs)
+            for row in rng.sample(store.rows, 5):
+                store.update_detail(row.job_id, await client.get_job(row.job_id))
+            assert (
+                live.numbers().as_dict() == Insight.of(store.view.rows).numbers(clock()).as_dict()
+            )
+    live.close()
+    assert live not in store.watchers
+
+
+def test_queue_wait_is_measured_when_a_job_is_seen_leaving_the_queue(clock: FakeClock) -> None:
+    from tests.unit.test_filters_store import job
+
+    store = JobStore(clock=clock)
+    store.add_page([job("q1", "Pending", age=30, duration=None)], None)
+    live = LiveInsight(store)
+    clock.advance(10)
+    store.merge_first_page([job("q1", "InProgress", age=30, duration=None)])
+    assert store.by_id["q1"].queue_wait == 40
+    clock.advance(20)
+    store.merge_first_page([job("q1", "Completed", age=30, duration=15.0)])
+    lat = live.numbers().latency[0]
+    assert (lat.type, lat.p50, lat.waits, lat.wait_p50) == ("Parse", 15.0, 1, 40)
