@@ -107,6 +107,7 @@ def demo_server(
     """
     from reducto_tui.demo.runner import serve_forever
     from reducto_tui.demo.server import Extras, Faults
+    from reducto_tui.demo.simulator import LIVELY_STUCK_SPAN
 
     port = _check_port(host, port)
     faults = Faults(
@@ -120,4 +121,6 @@ def demo_server(
     click.echo(connect_help(f"http://{url_host}:{port}", require_key))
     click.echo("", nl=True)
     extras = Extras(long_poll=long_poll, extended_statuses=extended_statuses)
-    serve_forever(host, port, jobs, seed, faults, arrival_interval, extras)
+    serve_forever(
+        host, port, jobs, seed, faults, arrival_interval, extras, stuck_span=LIVELY_STUCK_SPAN
+    )

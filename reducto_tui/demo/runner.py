@@ -12,7 +12,7 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from reducto_tui.demo.server import Extras, Faults, create_app
-from reducto_tui.demo.simulator import Simulator
+from reducto_tui.demo.simulator import STUCK_SPAN, Simulator
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -83,9 +83,14 @@ class BackgroundServer(ThreadedServer):
         clock: Callable[[], float] = time.time,
         arrival_interval: float = 8.0,
         extras: Extras | None = None,
+        stuck_span: float = STUCK_SPAN,
     ) -> None:
         self.simulator = Simulator(
-            jobs=jobs, seed=seed, clock=clock, arrival_interval=arrival_interval
+            jobs=jobs,
+            seed=seed,
+            clock=clock,
+            arrival_interval=arrival_interval,
+            stuck_span=stuck_span,
         )
         super().__init__(create_app(self.simulator, faults, extras), host, port, name="demo server")
 
@@ -98,7 +103,8 @@ def serve_forever(
     faults: Faults,
     arrival_interval: float = 8.0,
     extras: Extras | None = None,
+    stuck_span: float = STUCK_SPAN,
 ) -> None:
-    sim = Simulator(jobs=jobs, seed=seed, arrival_interval=arrival_interval)
+    sim = Simulator(jobs=jobs, seed=seed, arrival_interval=arrival_interval, stuck_span=stuck_span)
     app = create_app(sim, faults, extras)
     uvicorn.run(app, host=host, port=port, log_level="info", lifespan="off")
