@@ -61,8 +61,9 @@ def main(
 
     if demo:
         from reducto_tui.demo.runner import BackgroundServer
+        from reducto_tui.demo.simulator import LIVELY_STUCK_SPAN
 
-        server = BackgroundServer(jobs=demo_jobs, seed=seed).start()
+        server = BackgroundServer(jobs=demo_jobs, seed=seed, stuck_span=LIVELY_STUCK_SPAN).start()
         globals_of(ctx).base_url = server.url
         settings = load(ctx, api_key=DEMO_KEY, **overrides)
         try:
@@ -83,7 +84,7 @@ def main(
 @main.group(epilog=EXIT_CODES_HELP)
 @global_options
 def jobs() -> None:
-    """Scriptable job commands: list, get, cancel, rerun, submit, export, watch.
+    """Scriptable job commands: list, get, cancel, rerun, submit, export, watch, stats.
 
     Output is a table (or text) on a terminal and JSON lines when piped; choose with --format.
 
@@ -103,6 +104,7 @@ def _register() -> None:
         jobs_get,
         jobs_list,
         jobs_rerun,
+        jobs_stats,
         jobs_submit,
         jobs_watch,
     )
@@ -118,6 +120,7 @@ def _register() -> None:
         jobs_submit,
         jobs_export,
         jobs_watch,
+        jobs_stats,
     ):
         jobs.add_command(module.command)
 

@@ -1,0 +1,229 @@
+"""The insight numbers for people: the headline lines, tables for the CLI, and the charts the
+insight view draws (stacked columns per time bucket, horizontal bars), as rich Text.
+
+Charts are plain Unicode blocks (``▁▂▃▄▅▆▇█``) in styles the caller passes (the view takes
+them from its theme), so they cost O(buckets x height) to draw and stay readable at 80x24.
+Every piece of server text (job types, failure codes and reasons) goes through ``clean``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+
+from reducto_tui.core.insight import RATE_MINUTES, Bucket, InsightNumbers
+from reducto_tui.render import format as fmt
+from reducto_tui.render.text import clean, shorten
+
+UNKNOWN = fmt.UNKNOWN
+OUTCOMES = ("completed", "failed", "cancelled")
+_EIGHTHS = " ▁▂▃▄▅▆▇█"
+_BAR_EIGHTHS = " ▏▎▍▌▋▊▉█"
+
+
+def seconds(value: float | None) -> str:
+    """A duration, or "unknown" (never blank: a blank cell reads as zero)."""
+    return fmt.duration(value) or UNKNOWN if value is not None else UNKNOWN
+
+
+def bucket_label(size: int) -> str:
+    if size % 86400 == 0:
+        return f"{size // 86400} d"
+    if size % 3600 == 0:
+        return f"{size // 3600} h"
+    return f"{size // 60} min"
+
+
+def bucket_time(start: float, size: int) -> str:
+    try:
+        when = datetime.fromtimestamp(start, UTC)
+    except (OverflowError, ValueError, OSError):
+        return UNKNOWN
+    return when.strftime("%m-%d" if size >= 86400 else "%H:%M")
+
+
+def rate(value: float) -> str:
+    if not math.isfinite(value):
+        return UNKNOWN
+    return f"{value:.1f}" if value < 100 else f"{value:,.0f}"
+
+
+def drain_text(n: InsightNumbers) -> str:
+    if n.open_jobs == 0:
+        return "nothing open"
+    what = f"{fmt.count(n.open_jobs)} open jobs"
+    if n.open_pages:
+        what += f", {fmt.count(n.open_pages)} pages"
+    if n.drain_seconds is None:
+        return f"{what}: unknown (nothing finished in the last {RATE_MINUTES} min)"
+    return f"{what}: about {seconds(n.drain_seconds)} at this rate"
+
+
+def credits_text(n: InsightNumbers) -> str:
+    if not n.credits_known:
+        return "unknown (no job in the selection reported credits)"
+    return (
+        f"{fmt.number(n.credits)} (reported by {fmt.count(n.credits_known)} of "
+        f"{fmt.count(n.jobs)} jobs)"
+    )
+
+
+def headline(n: InsightNumbers) -> list[tuple[str, str]]:
+    """(label, value) lines: the selection at a glance."""
+    counts = " · ".join(
+        f"{name} {fmt.count(n.counts.get(name, 0))}"
+        for name in ("queued", "running", *OUTCOMES, "unknown")
+        if n.counts.get(name) or name != "unknown"
+    )
+    return [
+        ("jobs", fmt.count(n.jobs)),
+        ("states", counts),
+        ("pages", f"{fmt.count(n.pages)} completed"),
+        ("credits", credits_text(n)),
+        (
+            "throughput",
+            f"{rate(n.pages_per_minute)} pages/min · {rate(n.jobs_per_minute)} jobs/min "
+            f"(last {RATE_MINUTES} min)",
+        ),
+        ("drain", drain_text(n)),
+        ("stuck?", fmt.count(n.stuck)),
+    ]
+
+
+# --------------------------------------------------------------------------- tables (CLI)
+
+
+def _table(*columns: str, right_from: int = 1) -> Table:
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for i, name in enumerate(columns):
+        table.add_column(name, no_wrap=True, justify="right" if i >= right_from else "left")
+    return table
+
+
+def headline_table(n: InsightNumbers) -> Table:
+    table = Table(box=None, show_header=False, pad_edge=False)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    for label, value in headline(n):
+        table.add_row(Text(label), Text(value))
+    return table
+
+
+def buckets_table(n: InsightNumbers) -> Table:
+    table = _table(
+        f"FINISHED PER {bucket_label(n.bucket_seconds).upper()}",
+        "COMPLETED",
+        "FAILED",
+        "CANCELLED",
+        "PAGES",
+        "CREDITS",
+    )
+    for b in n.buckets:
+        if not (b.completed or b.failed or b.cancelled):
+            continue
+        table.add_row(
+            Text(bucket_time(b.start, n.bucket_seconds)),
+            Text(fmt.count(b.completed)),
+            Text(fmt.count(b.failed)),
+            Text(fmt.count(b.cancelled)),
+            Text(fmt.count(b.pages)),
+            Text(fmt.number(b.credits) if b.credits else "–"),
+        )
+    return table
+
+
+def latency_table(n: InsightNumbers) -> Table:
+    table = _table("TYPE", "JOBS", "P50", "P90", "P99", "MAX", "QUEUE P50", "QUEUE P90")
+    for lat in n.latency:
+        waits = lat.waits > 0
+        table.add_row(
+            Text(clean(lat.type or UNKNOWN, single_line=True)),
+            Text(fmt.count(lat.jobs)),
+            Text(seconds(lat.p50)),
+            Text(seconds(lat.p90)),
+            Text(seconds(lat.p99)),
+            Text(seconds(lat.max)),
+            Text(seconds(lat.wait_p50) if waits else "–"),
+            Text(seconds(lat.wait_p90) if waits else "–"),
+        )
+    return table
+
+
+def failures_table(n: InsightNumbers, width: int = 100) -> Table:
+    """Count, code and reason; the reason is cut to fit ``width`` (rich would rather drop
+    the count column than shorten a no-wrap cell)."""
+    rows = [
+        (fmt.count(f.count), clean(f.key, single_line=True), clean(f.reason, single_line=True))
+        for f in n.failures
+    ]
+    if n.failures_unknown:
+        rows.append((fmt.count(n.failures_unknown), UNKNOWN, "reason not fetched"))
+    count_w = max((len(r[0]) for r in rows), default=0)
+    code_w = min(32, max((len(r[1]) for r in rows), default=0))
+    reason_w = max(10, width - max(5, count_w) - max(4, code_w) - 4)
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column("COUNT", justify="right", no_wrap=True)
+    table.add_column("CODE", no_wrap=True)
+    table.add_column("REASON", no_wrap=True)
+    for count, code, reason in rows:
+        table.add_row(Text(count), Text(shorten(code, 32)), Text(shorten(reason, reason_w) or "–"))
+    return table
+
+
+# --------------------------------------------------------------------------- charts (view)
+
+
+def column_chart(buckets: Sequence[Bucket], height: int, styles: Mapping[str, Style]) -> list[Text]:
+    """Finished jobs per bucket as columns stacked by outcome (completed at the bottom),
+    ``height`` lines, one cell per bucket, scaled to the tallest bucket."""
+    totals = [b.completed + b.failed + b.cancelled for b in buckets]
+    top = max(totals, default=0)
+    lines = [Text() for _ in range(height)]
+    if height <= 0:
+        return lines
+    for b in buckets:
+        # Cumulative heights in eighths of a cell: where each outcome's segment ends.
+        scale = height * 8 / top if top else 0.0
+        ends = []
+        acc = 0
+        for value in (b.completed, b.failed, b.cancelled):
+            acc += value
+            ends.append(round(acc * scale))
+        if acc and ends[-1] == 0:
+            ends[-1] = 1  # a bucket with any job shows at least a sliver
+        for line_no in range(height):
+            low = (height - 1 - line_no) * 8  # this line's bottom, in eighths
+            fill = min(8, ends[-1] - low)
+            if fill <= 0:
+                lines[line_no].append(" ")
+                continue
+            # One cell has one colour: the outcome under the middle of its filled part.
+            middle = low + fill / 2
+            outcome = next(o for o, end in zip(OUTCOMES, ends, strict=True) if end > middle)
+            lines[line_no].append(_EIGHTHS[fill], styles.get(outcome, Style()))
+    return lines
+
+
+def spark(values: Sequence[float], style: Style) -> Text:
+    """One line of ``▁▂▃`` for a series (pages or credits per bucket)."""
+    finite = [v if math.isfinite(v) and v > 0 else 0.0 for v in values]
+    top = max(finite, default=0.0)
+    text = Text()
+    for v in finite:
+        text.append(_EIGHTHS[max(1, round(v / top * 8))] if top and v else " ", style)
+    return text
+
+
+def hbar(value: float, top: float, width: int, style: Style) -> Text:
+    """A horizontal bar ``value / top`` of ``width`` cells, in eighths."""
+    if width <= 0 or not math.isfinite(value) or not math.isfinite(top) or top <= 0:
+        return Text(" " * max(0, width))
+    eighths = round(max(0.0, min(1.0, value / top)) * width * 8)
+    full, part = divmod(eighths, 8)
+    bar = "█" * full + (_BAR_EIGHTHS[part] if part else "")
+    return Text(bar.ljust(width), style)
