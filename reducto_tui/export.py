@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reducto_tui.api.lazy import raw_items
 from reducto_tui.api.models import (
     ExtractResponse,
     FullResult,
@@ -151,6 +152,10 @@ def job_json(detail: JobDetail, job_id: str) -> str:
     # Chunks still held as JSON (api.lazy.LazyList) are dumped as received; pydantic would
     # warn that they are dicts, not models, which is exactly what is meant here.
     data = detail.model_dump(mode="python", exclude_unset=True, warnings=False)
+    chunks = raw_items(full.chunks) if (full := full_result(detail)) is not None else None
+    if chunks is not None and isinstance(detail.result, ParseResponse):
+        # Chunks left in the body (api.lazy.Spans) are not in the list pydantic reads.
+        data["result"]["result"]["chunks"] = chunks
     if isinstance(detail.result, UnknownResult):
         data["result"] = detail.result.raw
     return dumps(_plain({"job_id": job_id, **data}), indent=2) + "\n"

@@ -90,3 +90,45 @@ def test_chunks_stay_json_until_read_and_export_the_same() -> None:
 def test_a_job_that_is_not_an_object_is_a_clear_error() -> None:
     with pytest.raises(BadResponseError):
         read_job([1, 2, 3])
+
+
+def test_a_job_read_from_its_body_notes_chunks_and_exports_the_same() -> None:
+    data = parse_job()
+    data["job_id"] = "é-job"  # a non-ASCII body: byte offsets differ from characters
+    body = json.dumps(data, ensure_ascii=False).encode()
+    detail, indexed = lazy.read_job_body(body)
+    assert isinstance(detail.result, ParseResponse)
+    full = detail.result.result
+    assert isinstance(full, FullResult) and isinstance(full.chunks, LazyList)
+    assert isinstance(indexed.spans, lazy.Spans)
+    assert list(indexed.spans) == data["result"]["result"]["chunks"]
+    assert block_count(full.chunks) == sum(len(c["blocks"]) for c in indexed.spans)
+    start, end = indexed.places[lazy.JOB_RESULT]
+    assert json.loads(body[start:end]) == data["result"]["result"]
+    eager = JobDetail.model_validate(data)
+    for fmt in (CHUNKS_MD, BLOCKS_CSV):
+        same = render_job(fmt, detail, "j") == render_job(fmt, eager, "j")
+        assert same, fmt.label
+    as_read = json.loads(render_job(JOB_JSON, detail, "j"))  # chunks included, as received
+    same = as_read == json.loads(render_job(JOB_JSON, eager, "j"))
+    assert same and as_read["result"]["result"]["chunks"]
+
+
+def test_a_body_that_is_not_a_parse_result_keeps_its_chunks() -> None:
+    # A "chunks" list where a parse result's would be, in a result of another kind.
+    data = {"status": "Completed", "result": {"response_type": "other", "result": {"chunks": [1]}}}
+    detail, indexed = lazy.read_job_body(json.dumps(data).encode())
+    assert indexed.spans is None and indexed.value == data
+
+
+@pytest.mark.parametrize("wrapped", [False, True])
+def test_a_downloaded_result_is_read_with_its_chunks_noted(wrapped: bool) -> None:
+    inner = parse_job(pages=40)["result"]["result"]
+    body = json.dumps({"result": inner} if wrapped else inner).encode()
+    full, indexed = lazy.read_full_body(body)
+    assert isinstance(full.chunks, LazyList) and len(full.chunks) == len(inner["chunks"])
+    assert full.chunks[3].content == inner["chunks"][3]["content"]
+    place = indexed.places.get(lazy.DOWNLOAD_RESULT)
+    assert (place is not None) == wrapped
+    if place is not None:
+        assert json.loads(body[place[0] : place[1]]) == inner
