@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -22,11 +23,18 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Static, TabbedContent, TabPane, Tabs, Tree
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from reducto_tui.api.client import ReductoClient
 from reducto_tui.api.errors import ReductoError
-from reducto_tui.api.lazy import block_count, decode_in_pieces, read_full, read_job
+from reducto_tui.api.lazy import (
+    DOWNLOAD_RESULT,
+    JOB_RESULT,
+    block_count,
+    decode_in_pieces,
+    read_full_body,
+    read_job_body,
+)
 from reducto_tui.api.models import (
     ChartResponse,
     ClassifyResponse,
@@ -48,20 +56,50 @@ from reducto_tui.render.chart import chart_view
 from reducto_tui.render.classify import classify_view
 from reducto_tui.render.edit import edit_view
 from reducto_tui.render.extract import citations_table, extract_header
+from reducto_tui.render.json_lines import JsonLines
 from reducto_tui.render.parse import block_body, chunk_body, page_drawing
 from reducto_tui.render.split import split_view
 from reducto_tui.render.summary import summary
 from reducto_tui.render.text import clean, safe_text
-from reducto_tui.ui.widgets.json_view import JsonView, line_starts
+from reducto_tui.ui.widgets.json_view import JsonView
 from reducto_tui.ui.widgets.result_tree import Node, ResultTree
 
-#: Characters of pretty JSON made before the Raw JSON tab first shows something.
+#: Bytes of JSON indexed before the Raw JSON tab first shows something, then per step.
 RAW_FIRST = 64 * 1024
+RAW_STEP = 1024 * 1024
+_EMPTY = re.compile(rb"[ \t\n\r]*}")
 
 
-def _read(body: bytes) -> tuple[dict[str, Any], JobDetail]:
-    data = decode_in_pieces(body)
-    return data, read_job(data)
+class Body:
+    """A job's JSON as the API sent it (bytes: the pane keeps no decoded copy of a result;
+    see :func:`~reducto_tui.api.lazy.read_job_body`), for Raw JSON and copy."""
+
+    def __init__(self, raw: bytes, result_at: tuple[int, int] | None, has_id: bool) -> None:
+        self.raw = raw
+        #: Where the result's body sits in ``raw`` (a downloaded result goes there).
+        self.result_at = result_at
+        self.has_id = has_id
+        self.download: bytes | memoryview | None = None
+
+    def parts(self, job_id: str) -> list[bytes | memoryview]:
+        """The pieces of the job's JSON text with its id first (joined in a thread)."""
+        raw = memoryview(self.raw)  # slices of a view copy nothing
+        parts: list[bytes | memoryview] = [raw]
+        if self.download is not None and self.result_at is not None:
+            start, end = self.result_at
+            parts = [raw[:start], self.download, raw[end:]]
+        if self.has_id:
+            return parts
+        opening = self.raw.index(b"{") + 1
+        head = b'{"job_id": ' + json.dumps(job_id).encode()
+        parts[0] = parts[0][opening:]
+        return [head, b"" if _EMPTY.match(self.raw, opening) else b", ", *parts]
+
+
+def _read(raw: bytes) -> tuple[Body, JobDetail]:
+    detail, indexed = read_job_body(raw)
+    has_id = isinstance(indexed.value, dict) and "job_id" in indexed.value
+    return Body(raw, indexed.places.get(JOB_RESULT), has_id), detail
 
 
 #: What each worker group of the pane was doing, for the message when one fails.
@@ -123,9 +161,9 @@ class DetailPane(Vertical):
         self.job_id: str | None = None
         self.detail: JobDetail | None = None
         self.error: ReductoError | None = None
-        self._raw_for: int | None = None
+        self._raw_for: Body | JobDetail | None = None
         #: The shown job's JSON as the API sent it (Raw JSON, copy), beside the models.
-        self._data: dict[str, Any] | None = None
+        self._data: Body | None = None
         self._pending: str | None = None
         self._pending_tab: str | None = None
         self._ready = False
@@ -161,14 +199,13 @@ class DetailPane(Vertical):
     # ------------------------------------------------------------------ tabs & focus
 
     def on_unmount(self) -> None:
-        """Let a closed result go at once: nothing here outlives the pane."""
+        """Let a closed result go at once. The tree and the JSON view let go of theirs when
+        they are unmounted; Textual may hold the pane itself a while longer (layout caches,
+        finished workers), so it must not hold the result."""
         self._ready = False
         self.detail = None
         self._data = None
-        for tree in self.query(ResultTree):
-            tree.clear()
-        for view in self.query(JsonView):
-            view.set_lines([])
+        self._raw_for = None
 
     @property
     def active_tab(self) -> str:
@@ -273,9 +310,10 @@ class DetailPane(Vertical):
                 self.show(detail, data)
             gap = pace.answered(changed)
 
-    async def _ask(self, job_id: str) -> tuple[dict[str, Any], JobDetail]:
-        """The job's JSON and its models. Decoding is done in pieces and chunks are validated
-        when shown, in a thread: a big result never holds the event loop for long."""
+    async def _ask(self, job_id: str) -> tuple[Body, JobDetail]:
+        """The job's JSON and its models. Decoding is done in pieces in a thread, and a parse
+        result's chunks are only noted, validated when shown: a big result never holds the
+        event loop for long, nor its memory several times over."""
         self._asked[job_id] = self._clock()
         try:
             body = await self.client.get_job_raw(job_id)
@@ -309,7 +347,7 @@ class DetailPane(Vertical):
         if self.job_id:
             self.open(self.job_id)
 
-    def show(self, detail: JobDetail, data: dict[str, Any] | None = None) -> None:
+    def show(self, detail: JobDetail, data: Body | None = None) -> None:
         assert self.job_id is not None
         self.detail = detail
         self._data = data
@@ -465,26 +503,25 @@ class DetailPane(Vertical):
 
         try:
             raw = await self.client.fetch_url_result_raw(link.url, progress=progress)
-            # Decoded in bounded pieces in a thread: a 10 MB json.loads holds the GIL ~0.2 s.
-            data = await asyncio.to_thread(decode_in_pieces, raw, "The downloaded result")
-            del raw
+            if kind == "parse":
+                # Read in bounded pieces in a thread, its chunks only noted (api.lazy).
+                full, indexed = await asyncio.to_thread(read_full_body, raw)
+            else:
+                data = await asyncio.to_thread(decode_in_pieces, raw, "The downloaded result")
         except ReductoError as exc:
             head.update(Text(f"{exc.message} {exc.hint}\nPress u to try again.", style="red"))
+            return
+        except ValidationError as exc:
+            head.update(self._bad_download(kind, exc))
             return
         if job_id != self.job_id or self.detail is None:
             return
         try:
-            if kind == "parse" and isinstance(self.detail.result, ParseResponse):
-                inner = (
-                    data.get("result", data)
-                    if isinstance(data, dict) and "chunks" not in data
-                    else data
-                )
-                full = await asyncio.to_thread(read_full, inner)
-                if job_id != self.job_id or self.detail is None:
-                    return
+            if kind == "parse":
                 if isinstance(self.detail.result, ParseResponse):
                     self.detail.result.result = full
+                place = indexed.places.get(DOWNLOAD_RESULT)
+                inner = memoryview(raw)[place[0] : place[1]] if place else raw
                 self._keep_download(inner)
             elif isinstance(self.detail.result, ExtractResponse):
                 self.detail.result.result = data if isinstance(data, list) else [data]
@@ -496,14 +533,13 @@ class DetailPane(Vertical):
             head.update(self._bad_download(kind, exc))
             return
         if kind != "parse":
-            self._keep_download(data)
+            self._keep_download(raw)
         self._render_result(self.detail.result)
 
-    def _keep_download(self, value: Any) -> None:
+    def _keep_download(self, value: bytes | memoryview) -> None:
         """Raw JSON and copy show the downloaded result in place of its link."""
-        result = self._data.get("result") if self._data is not None else None
-        if isinstance(result, dict):
-            self._data = {**(self._data or {}), "result": {**result, "result": value}}
+        if self._data is not None and self._data.result_at is not None:
+            self._data.download = value
             self._raw_for = None
 
     @staticmethod
@@ -570,41 +606,33 @@ class DetailPane(Vertical):
 
     def _fill_raw(self) -> None:
         source = self._data if self._data is not None else self.detail
-        if source is None or self._raw_for == id(source):
+        if source is None or self._raw_for is source:
             return
-        self._raw_for = id(source)
-        self._dump_raw(self._with_id(), self.job_id or "")
+        self._raw_for = source
+        # In a box the worker empties: a finished worker keeps its arguments.
+        self._dump_raw([self._raw_parts()])
 
-    def _with_id(self) -> Any:
+    def _raw_parts(self) -> list[bytes | memoryview]:
+        """The shown job's JSON text, in pieces (the job as received, its id first)."""
         if self._data is not None:
-            return {"job_id": self.job_id, **self._data}
+            return self._data.parts(self.job_id or "")
         assert self.detail is not None
-        return json.loads(job_json(self.detail, self.job_id or ""))
+        return [job_json(self.detail, self.job_id or "").encode()]
 
     @work(exclusive=True, group="raw", thread=True, exit_on_error=False)
-    def _dump_raw(self, value: Any, job_id: str) -> None:
-        """Pretty-print in a thread; the first screenfuls are shown while the rest is made."""
+    def _dump_raw(self, box: list[list[bytes | memoryview]]) -> None:
+        """Index the JSON's pretty lines in a thread (nothing is pretty-printed: lines are
+        made as they are drawn); the first screenfuls show while the rest is indexed."""
+        worker = get_current_worker()
         view = self.query_one("#raw", JsonView)
-        parts: list[str] = []
-        pieces: list[str] = []
-        size = 0
-        shown = False
-        for piece in json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(value):
-            pieces.append(piece)
-            size += len(piece)
-            if len(pieces) >= 65536:  # keep the list of tiny pieces short
-                parts.append("".join(pieces))
-                pieces.clear()
-            if not shown and size >= RAW_FIRST:
-                shown = True
-                head = "".join([*parts, *pieces])
-                head = head[: head.rfind("\n") + 1]
-                self.app.call_from_thread(view.set_text, head, line_starts(head))
-        parts.append("".join(pieces))
-        pieces.clear()
-        text = "".join(parts) + "\n"
-        parts.clear()
-        self.app.call_from_thread(view.set_text, text, line_starts(text))
+        lines = JsonLines(b"".join(box.pop()))
+        lines.index(RAW_FIRST)
+        self.app.call_from_thread(view.set_json, lines)
+        while not lines.done:
+            if worker.is_cancelled:
+                return
+            lines.index(lines.indexed + RAW_STEP)
+            self.app.call_from_thread(view.grew)
 
     def action_find(self) -> None:
         self.query_one(TabbedContent).active = "tab-raw"
@@ -625,4 +653,5 @@ class DetailPane(Vertical):
     def raw_json(self) -> str | None:
         if self.detail is None or self.job_id is None:
             return None
-        return dumps(self._with_id())
+        text = b"".join(self._raw_parts())
+        return dumps(decode_in_pieces(text))

@@ -1,8 +1,10 @@
 """A line-virtualised, highlighted, searchable view of (possibly hundreds of megabytes of) JSON.
 
-The view holds one string and the offset where each line starts (an ``array``, 8 bytes a
-line), never a Python string per line: 11 million lines as a list of strings took gigabytes
-and seconds to build. Only the lines on screen are cleaned and highlighted, as they are drawn.
+The view holds one text and the offset where each line starts (an ``array``), never a
+Python string per line: 11 million lines as a list of strings took gigabytes and seconds
+to build. Big JSON comes as a :class:`~reducto_tui.render.json_lines.JsonLines` (the text
+as received, indexed as pretty-printed lines while it is shown). Only the lines on screen
+are made, cleaned and highlighted, as they are drawn.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reducto_tui.render.json_lines import JsonLines
 from reducto_tui.render.text import clean
 
 _HIGHLIGHT = JSONHighlighter()
@@ -44,15 +47,21 @@ class JsonView(ScrollView, can_focus=True):
         super().__init__(id=id)
         self._text = ""
         self._starts: array[int] = array("q")
+        self._json: JsonLines | None = None
         self.query_text = ""
         self.match_line: int | None = None
 
+    def on_unmount(self) -> None:
+        self.set_lines([])  # a closed pane's JSON goes at once, whatever still holds the view
+
     @property
     def line_count(self) -> int:
-        return len(self._starts)
+        return self._json.line_count if self._json is not None else len(self._starts)
 
-    def line(self, index: int) -> str:
+    def line(self, index: int, limit: int | None = None) -> str:
         """Line ``index`` as received (not cleaned for display)."""
+        if self._json is not None:
+            return self._json.line(index, limit)
         start = self._starts[index]
         end = self._starts[index + 1] - 1 if index + 1 < len(self._starts) else len(self._text)
         return self._text[start:end].rstrip("\n")
@@ -63,11 +72,29 @@ class JsonView(ScrollView, can_focus=True):
         self.set_text(text, line_starts(text) if text else array("q"))
 
     def set_text(self, text: str, starts: array[int]) -> None:
+        self._json = None
         self._text = text
         self._starts = starts
         count = min(len(starts), _MEASURED)
         width = max((len(self.line(n)) for n in range(count)), default=0)
-        self.virtual_size = Size(width + 1, len(starts))
+        self._shown(width)
+
+    def set_json(self, lines: JsonLines) -> None:
+        """Show ``lines`` (its index may still be growing: call :meth:`grew` as it does)."""
+        self._text = ""
+        self._starts = array("q")
+        self._json = lines
+        self._shown(lines.width_hint(_MEASURED))
+
+    def grew(self) -> None:
+        """More of the JSON's lines are indexed."""
+        if self._json is not None:
+            self.virtual_size = Size(self.virtual_size.width, self.line_count)
+            if self.query_text and self.match_line is None:
+                self.find(self.query_text)
+
+    def _shown(self, width: int) -> None:
+        self.virtual_size = Size(width + 1, self.line_count)
         self.match_line = None
         if self.query_text:  # a search typed while the JSON was still being prepared
             self.find(self.query_text)
@@ -76,23 +103,25 @@ class JsonView(ScrollView, can_focus=True):
     def find(self, query: str) -> int | None:
         """Jump to the next line containing ``query`` (case-insensitive), wrapping around."""
         self.query_text = query
-        if not query or not self._starts:
+        index = self._find(query, self.match_line)
+        if index is None:
             self.match_line = None
             self.refresh()
             return None
-        pattern = re.compile(re.escape(query), re.IGNORECASE)
-        here = self.match_line
-        start = self._starts[here + 1] if here is not None and here + 1 < self.line_count else 0
-        found = pattern.search(self._text, start) or pattern.search(self._text, 0, start)
-        if found is None:
-            self.match_line = None
-            self.refresh()
-            return None
-        index = bisect_right(self._starts, found.start()) - 1
         self.match_line = index
         self.scroll_to(y=max(0, index - 3), animate=False)
         self.refresh()
         return index
+
+    def _find(self, query: str, here: int | None) -> int | None:
+        if self._json is not None:
+            return self._json.find(query, here)
+        if not query or not self._starts:
+            return None
+        pattern = re.compile(re.escape(query), re.IGNORECASE)
+        start = self._starts[here + 1] if here is not None and here + 1 < self.line_count else 0
+        found = pattern.search(self._text, start) or pattern.search(self._text, 0, start)
+        return None if found is None else bisect_right(self._starts, found.start()) - 1
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
@@ -101,7 +130,8 @@ class JsonView(ScrollView, can_focus=True):
         if index >= self.line_count:
             return Strip.blank(width)
         # Only what can show: a megabyte-long line is cut before it is cleaned and coloured.
-        raw = self.line(index)[: int(scroll_x) + width + 1]
+        shown = int(scroll_x) + width + 1
+        raw = self.line(index, shown)[:shown]
         text = Text(clean(raw, single_line=True))
         _HIGHLIGHT.highlight(text)
         if self.query_text:

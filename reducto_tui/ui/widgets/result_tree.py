@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 from rich.text import Text
 from textual.widgets import Tree
@@ -45,6 +45,18 @@ class ResultTree(Tree[Node]):
         super().__init__(Text(label, style="bold"), data=Node("text", None, loaded=True), id=id)
         self.show_root = False
         self.guide_depth = 3
+
+    def clear(self) -> Self:
+        super().clear()
+        # Textual's clear (8.2) keeps every old node in the tree's id → node map (the old
+        # root stays under id 0): the last result would live as long as the tree does.
+        self._tree_nodes.clear()
+        self._tree_nodes[self.root._id] = self.root
+        self.cursor_line = -1  # nor may the cursor keep an old node
+        return self
+
+    def on_unmount(self) -> None:
+        self.clear()  # the nodes hold the result: let it go with the pane, not later
 
     # ------------------------------------------------------------------ building
 
