@@ -289,7 +289,34 @@ VARIANTS: list[tuple[str, Any]] = [
     ("queue_priority", "urgent"),
     ("async", {"metadata": {"k": "v"}, "priority": True}),
     ("async", "yes"),
+    ("async", {"priority": "maybe"}),
+    ("async", {"webhook": 3}),
+    ("async", {"webhook": None, "metadata": [1]}),
 ]
+#: Each kind's own optional fields, right and wrong (the spec types every top-level field).
+KIND_VARIANTS: dict[str, list[tuple[str, Any]]] = {
+    "parse": [("settings", 3), ("settings", {}), ("enhance", 5), ("formatting", "x"),
+              ("retrieval", []), ("spreadsheet", {"clustering": "fast"})],
+    "extract": [("instructions", "text"), ("instructions", {"schema": {}}), ("parsing", 5),
+                ("settings", 3)],
+    "split": [("split_rules", 5), ("split_rules", "by invoice"), ("parsing", 5),
+              ("split_description", [{"name": "a", "description": "b", "partition_key": 5}]),
+              ("split_description", [{"name": "a", "description": "b", "partition_key": "k"}])],
+    "classify": [("classification_schema", [{"category": "a"}]),
+                 ("classification_schema", [{"category": "a", "criteria": ["x"]}]),
+                 ("classification_schema", "x"),
+                 ("classification_schema", [{"category": "a", "criteria": "x"}]),
+                 ("classification_schema", [{"category": "a", "criteria": [1]}]),
+                 ("model", "fast"), ("model", "accurate"), ("priority", "yes"),
+                 ("priority", False), ("force_url_result", "x"), ("page_range", "x"),
+                 ("page_range", None), ("page_range", [1, 2]), ("document_metadata", 5),
+                 ("document_metadata", None), ("category_groups", {"a": "b"}),
+                 ("category_groups", {"a": ["b"]})],
+    "edit": [("priority", "yes"), ("edit_options", 5), ("form_schema", 5),
+             ("form_schema", None), ("webhook", 5), ("webhook", {"mode": "x"}),
+             ("webhook", {"mode": "direct", "url": "https://x"})],
+    "pipeline": [("settings", 3), ("settings", {})],
+}  # fmt: skip
 
 
 def bodies_for(kind: str) -> list[Any]:
@@ -299,6 +326,7 @@ def bodies_for(kind: str) -> list[Any]:
     for field, value in VARIANTS:
         if field in good or field in ("queue_priority", "async"):
             out.append({**good, field: value})
+    out += [{**good, field: value} for field, value in KIND_VARIANTS[kind]]
     return out
 
 
