@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import glob
 import sys
 from pathlib import Path
 from typing import Any
@@ -27,25 +26,9 @@ from reducto_tui.cli.exits import FAILED, USAGE, CliError, exit_code
 from reducto_tui.cli.jsonout import dumps
 from reducto_tui.cli.output import write
 from reducto_tui.cli.waiting import wait_for_job
+from reducto_tui.core.local_files import expand
 from reducto_tui.core.rerun import parse_config
 from reducto_tui.render.text import clean
-
-GLOB_CHARS = "*?["
-
-
-def expand(patterns: tuple[str, ...]) -> list[tuple[str, Path | None]]:
-    """Each argument as a path; one with glob characters that is not a file names its matches.
-
-    ``(argument, None)`` for a pattern that matches nothing (reported, not fatal).
-    """
-    out: list[tuple[str, Path | None]] = []
-    for pattern in patterns:
-        if any(ch in pattern for ch in GLOB_CHARS) and not Path(pattern).exists():
-            matches = sorted(glob.glob(pattern, recursive=True))
-            out += [(m, Path(m)) for m in matches if Path(m).is_file()] or [(pattern, None)]
-        else:
-            out.append((pattern, Path(pattern)))
-    return out
 
 
 def read_config(source: str | None) -> dict[str, Any]:
