@@ -94,14 +94,21 @@ def plan_from(
 def parse_config(text: str, what: str = "The config") -> tuple[dict[str, Any] | None, str | None]:
     """A JSON object from ``text``, or ``None`` and a sentence saying what is wrong."""
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_constant=_not_json)
     except json.JSONDecodeError as exc:
         return None, f"{what} is not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
-    except (ValueError, RecursionError):
-        return None, f"{what} is not JSON."
+    except ValueError as exc:
+        return None, f"{what} is not JSON: {exc}."
+    except RecursionError:
+        return None, f"{what} is nested too deeply."
     if not isinstance(value, dict):
         return None, f"{what} is JSON but not an object ({{...}})."
     return value, None
+
+
+def _not_json(word: str) -> Any:
+    # Python reads NaN and Infinity; JSON (and the API) does not.
+    raise ValueError(f"{word} is not a JSON value")
 
 
 def with_body(plan: RerunPlan, text: str) -> RerunPlan:
@@ -155,35 +162,32 @@ async def reachability(
     if isinstance(doc, dict):
         doc = doc.get("file_id")
     if isinstance(doc, list):
-        return Reachability(Reach.UNKNOWN, f"{len(doc)} documents; not checked one by one.")
+        return Reachability(Reach.UNKNOWN, f"{len(doc)} documents, not checked one by one")
     if not isinstance(doc, str) or not doc:
-        return Reachability(Reach.GONE, "The config names no document.")
+        return Reachability(Reach.GONE, "the config names no document")
     if doc.startswith("reducto://"):
         return Reachability(
             Reach.UNKNOWN,
-            f"An upload from {_age(plan.created_at, now)} ago. Uploads are kept for a limited "
-            "time and the API cannot check one: it may have expired (then submit the file "
-            "again).",
+            f"uploaded {_age(plan.created_at, now)} ago; uploads expire and the API cannot "
+            "check them (if it is gone, submit the file again)",
         )
     if doc.startswith("jobid://"):
         try:
             await client.get_job(doc.removeprefix("jobid://"))
         except NotFoundError:
-            return Reachability(Reach.GONE, "The job it reads from has expired or was deleted.")
+            return Reachability(Reach.GONE, "the job it reads from has expired or was deleted")
         except ReductoError as exc:
-            return Reachability(Reach.UNKNOWN, f"Could not check the job it reads: {exc.message}")
-        return Reachability(Reach.OK, "The job it reads from is still there.")
+            return Reachability(Reach.UNKNOWN, f"could not check the job it reads: {exc.message}")
+        return Reachability(Reach.OK, "the job it reads from is still there")
     if probe is None or not doc.startswith("https://"):
-        return Reachability(Reach.UNKNOWN, "Not checked (only https:// links are checked).")
+        return Reachability(Reach.UNKNOWN, "not checked (only public https:// links are)")
     try:
         status = await probe(doc)
     except ReductoError as exc:
-        return Reachability(Reach.UNKNOWN, f"Could not reach it: {exc.message}")
+        return Reachability(Reach.UNKNOWN, f"could not reach it: {exc.message}")
     if status < 400:
-        return Reachability(Reach.OK, f"The link answers (HTTP {status}).")
-    return Reachability(
-        Reach.GONE, f"The link answers HTTP {status}: it may have expired or moved."
-    )
+        return Reachability(Reach.OK, f"the link answers (HTTP {status})")
+    return Reachability(Reach.GONE, f"the link answers HTTP {status}: it may have expired or moved")
 
 
 # ---------------------------------------------------------------------- sending

@@ -132,7 +132,7 @@ async def test_reachability_says_what_can_be_known() -> None:
     s = Setup()
     upload = plan_from("u", "Parse", '{"input": "reducto://abc/a.pdf"}', "2026-03-01T09:00:00Z")
     found = await reachability(upload, s.client, now=s.clock())
-    assert found.state is Reach.UNKNOWN and "may have expired" in found.note
+    assert found.state is Reach.UNKNOWN and "uploads expire" in found.note
     assert "3.0 h" in found.note
     gone = plan_from("g", "Extract", '{"input": "jobid://no-such-job"}')
     assert (await reachability(gone, s.client)).state is Reach.GONE
