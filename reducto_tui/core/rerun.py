@@ -215,6 +215,11 @@ class Lineage:
         self.origin[new] = old
         self.reruns.setdefault(old, []).append(new)
 
+    def related(self, job_id: str) -> list[tuple[str, str]]:
+        """Summary rows: what ``job_id`` is a re-run of, and what re-ran it."""
+        rows = [("Re-run of", self.origin[job_id])] if job_id in self.origin else []
+        return rows + [("Re-run as", new) for new in self.reruns.get(job_id, [])]
+
 
 class RateGate:
     """All senders pause together after a 429, for as long as the server asked."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from rich.console import Group, RenderableType
 from rich.syntax import Syntax
@@ -17,7 +18,10 @@ from reducto_tui.render.text import clean, safe_text
 from reducto_tui.render.usage import usage_of, usage_table
 
 
-def summary(job_id: str, detail: JobDetail, now: float) -> RenderableType:
+def summary(
+    job_id: str, detail: JobDetail, now: float, related: Sequence[tuple[str, str]] = ()
+) -> RenderableType:
+    """``related``: (label, job id) rows under the id, e.g. ("Re-run of", old id)."""
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
@@ -25,6 +29,8 @@ def summary(job_id: str, detail: JobDetail, now: float) -> RenderableType:
     created = detail.created
     ts = created.timestamp() if created else None
     grid.add_row("Job ID", safe_text(job_id))
+    for label, other in related:
+        grid.add_row(label, safe_text(other, style="cyan"))
     grid.add_row("Type", safe_text(detail.type or "unknown"))
     grid.add_row("Status", status_badge(detail.status or "unknown", kind))
     if kind == StatusKind.RUNNING and detail.progress_fraction is not None:

@@ -51,6 +51,7 @@ from reducto_tui.api.models import (
 )
 from reducto_tui.api.status import is_finished
 from reducto_tui.core.follow import DEFAULT_INTERVAL, FollowPace
+from reducto_tui.core.rerun import Lineage
 from reducto_tui.export import dumps, job_json
 from reducto_tui.render.chart import chart_view
 from reducto_tui.render.classify import classify_view
@@ -159,6 +160,8 @@ class DetailPane(Vertical):
         self.follow_note: Text | None = None
         self._heading = Text()
         self.job_id: str | None = None
+        #: Which jobs are re-runs of which (the app's), for the summary's "Re-run of" rows.
+        self.lineage: Lineage | None = None
         self.detail: JobDetail | None = None
         self.error: ReductoError | None = None
         self._raw_for: Body | JobDetail | None = None
@@ -360,7 +363,10 @@ class DetailPane(Vertical):
                 ("  [ ]: tabs · esc: back", "dim"),
             )
         )
-        self.query_one("#summary", Static).update(summary(self.job_id, detail, time.time()))
+        related = self.lineage.related(self.job_id) if self.lineage is not None else ()
+        self.query_one("#summary", Static).update(
+            summary(self.job_id, detail, time.time(), related)
+        )
         self._render_result(detail.result)
         self.post_message(self.Updated(self.job_id, detail))
         if self.query_one(TabbedContent).active == "tab-raw":
