@@ -168,8 +168,7 @@ async def reachability(
     if doc.startswith("reducto://"):
         return Reachability(
             Reach.UNKNOWN,
-            f"uploaded {_age(plan.created_at, now)} ago; uploads expire and the API cannot "
-            "check them (if it is gone, submit the file again)",
+            f"uploaded {_age(plan.created_at, now)} ago; uploads expire and the API cannot check one",
         )
     if doc.startswith("jobid://"):
         try:

@@ -103,6 +103,19 @@ async def export_dialog(pilot: Pilot[None]) -> None:
     await pilot.pause(0.1)
 
 
+async def rerun_dialog(pilot: Pilot[None]) -> None:
+    from reducto_tui.ui.screens.rerun import RerunScreen
+
+    await _loaded(pilot)
+    await pilot.press("slash", *"status:failed type:parse", "enter", "R")
+    for _ in range(300):
+        await pilot.pause(0.02)
+        screen = pilot.app.screen
+        if isinstance(screen, RerunScreen) and screen.state == "ready":
+            break
+    await pilot.pause(0.1)
+
+
 async def help_screen(pilot: Pilot[None]) -> None:
     await _loaded(pilot)
     await pilot.press("question_mark")
@@ -117,6 +130,7 @@ SHOTS: list[tuple[str, tuple[int, int], Steps]] = [
     ("split-detail", (160, 42), split_detail),
     ("cancel-dialog", (160, 42), cancel_dialog),
     ("export-dialog", (160, 42), export_dialog),
+    ("rerun-dialog", (160, 42), rerun_dialog),
     ("help", (160, 42), help_screen),
     ("narrow-100x30", (100, 30), main_screen),
     ("narrow-80x24", (80, 24), _loaded),

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from reducto_tui.api.client import ReductoClient
 from reducto_tui.config import Settings, make_client
 from reducto_tui.core.poller import Poller
+from reducto_tui.core.rerun import Lineage
 from reducto_tui.core.store import JobStore
 from reducto_tui.render.text import clean
 from reducto_tui.ui.commands import BY_ACTION, COMMANDS, Command, When, bindings, key_display
@@ -66,6 +67,8 @@ class ReductoApp(App[None]):
             exclude_configs=settings.exclude_configs,
         )
         services = Services(settings, self.client, self.store, self.poller, clock, demo)
+        #: Which job is a re-run of which (this session's): the detail's summary says so.
+        self.lineage = Lineage()
         #: The job list and the open job's detail.
         self.main = MainScreen(services)
         if settings.keys:

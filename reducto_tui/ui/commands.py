@@ -76,6 +76,8 @@ COMMANDS: tuple[Command, ...] = (
     _c("prev_tab", "Prev tab", "Previous detail tab", D, key_display="["),
     _c("mark_all", "Mark all", "Mark (or unmark) every row in view", T),
     _c("delete", "Delete", "Delete the stored data of the job(s) in focus", W),
+    _c("rerun", "Re-run", "Re-run the job(s) in focus with the same input and config", W),
+    _c("submit", "Submit", "Upload files and create jobs", W),
     _c("export_list", "Save list", "Save the filtered list as CSV or JSONL", M),
     _c("copy_id", "Copy ID", "Copy the job id in focus"),
     _c("copy_json", "Copy JSON", "Copy the open job's result JSON", D),

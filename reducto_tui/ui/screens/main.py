@@ -12,6 +12,7 @@ from textual.widgets import Input
 from reducto_tui.core.filter_text import with_status
 from reducto_tui.core.store import SORT_COLUMNS
 from reducto_tui.ui.commands import QUICK_STATUS
+from reducto_tui.ui.main.creating import Creating
 from reducto_tui.ui.main.detail_layout import DetailLayout
 from reducto_tui.ui.main.exporting import Exporting
 from reducto_tui.ui.main.job_actions import JobActions
@@ -20,7 +21,7 @@ from reducto_tui.ui.screens.detail_screen import DetailScreen
 from reducto_tui.ui.widgets.job_table import JobTable
 
 
-class MainScreen(Loading, DetailLayout, JobActions, Exporting):
+class MainScreen(Loading, Creating, DetailLayout, JobActions, Exporting):
     # The table takes the focus itself (the filter box starts hidden).
     AUTO_FOCUS = "#jobs"
 

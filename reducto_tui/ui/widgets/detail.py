@@ -160,8 +160,6 @@ class DetailPane(Vertical):
         self.follow_note: Text | None = None
         self._heading = Text()
         self.job_id: str | None = None
-        #: Which jobs are re-runs of which (the app's), for the summary's "Re-run of" rows.
-        self.lineage: Lineage | None = None
         self.detail: JobDetail | None = None
         self.error: ReductoError | None = None
         self._raw_for: Body | JobDetail | None = None
@@ -363,7 +361,8 @@ class DetailPane(Vertical):
                 ("  [ ]: tabs · esc: back", "dim"),
             )
         )
-        related = self.lineage.related(self.job_id) if self.lineage is not None else ()
+        lineage = getattr(self.app, "lineage", None)  # the app's: which job re-runs which
+        related = lineage.related(self.job_id) if isinstance(lineage, Lineage) else ()
         self.query_one("#summary", Static).update(
             summary(self.job_id, detail, time.time(), related)
         )
@@ -515,7 +514,7 @@ class DetailPane(Vertical):
             else:
                 data = await asyncio.to_thread(decode_in_pieces, raw, "The downloaded result")
         except ReductoError as exc:
-            head.update(Text(f"{exc.message} {exc.hint}\nPress u to try again.", style="red"))
+            head.update(Text(f"{exc.message} {exc.hint}\nPress f to try again.", style="red"))
             return
         except ValidationError as exc:
             head.update(self._bad_download(kind, exc))
@@ -557,7 +556,7 @@ class DetailPane(Vertical):
             f"({clean(where, True)}: {clean(str(first.get('msg', 'invalid')), True)}).\n",
             style="red",
         )
-        text.append("The Raw JSON tab shows the job as the API returned it. Press u to try again.")
+        text.append("The Raw JSON tab shows the job as the API returned it. Press f to try again.")
         return text
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -572,7 +571,7 @@ class DetailPane(Vertical):
             style="bold red",
         )
         if event.worker.group == "url-result":
-            message.append("\nPress u to try again.", style="dim")
+            message.append("\nPress f to try again.", style="dim")
             self.query_one("#result-head", Static).update(message)
             return
         message.append("  r: try again", style="dim")
