@@ -110,14 +110,16 @@ async def run(url: str, figures: set[str]) -> dict[str, Any]:
         out["first_frame_ms"] = (time.perf_counter() - start) * 1000
         out["page_size"] = app.settings.page_size
 
+        # Count the frames in which the table was really painted (the compositor asked it
+        # for lines), whatever asked for them: refresh_rows, a view change, a resize.
         repaints = [0]
-        refresh_rows = app.table.refresh_rows
+        render_lines = app.table.render_lines
 
-        def counting(keep_job: str | None = None) -> None:
+        def counting(crop: Any) -> Any:
             repaints[0] += 1
-            refresh_rows(keep_job=keep_job)
+            return render_lines(crop)
 
-        app.table.refresh_rows = counting  # type: ignore[method-assign]
+        app.table.render_lines = counting  # type: ignore[method-assign]
         pages_before = app.store.pages_loaded
         with StallMeter() as stalls:
             began = time.perf_counter()
@@ -126,7 +128,7 @@ async def run(url: str, figures: set[str]) -> dict[str, Any]:
             app.screen._on_timer_update()  # the last repaint
             out["load_s"] = time.perf_counter() - began
         out["load_stall_ms"] = stalls.worst
-        app.table.refresh_rows = refresh_rows  # type: ignore[method-assign]
+        app.table.render_lines = render_lines  # type: ignore[method-assign]
         out["rows"] = len(app.store.rows)
         out["pages"] = app.store.pages_loaded - pages_before
         out["repaints"] = repaints[0]

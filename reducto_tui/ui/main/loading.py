@@ -40,6 +40,7 @@ class Loading(MainBase):
     async def load_all(self) -> None:
         self.loading_all = True
         self._paint = Throttle()
+        self.table.hold_paint(True)  # pages arrive every few ms: the throttle repaints
         total: PageOutcome | None = None
 
         def arrived(page: PageOutcome) -> None:
@@ -93,6 +94,7 @@ class Loading(MainBase):
             self.load_error = total.problem
             self.notify(total.problem, severity="warning")
         self.loading_all = False
+        self.table.hold_paint(False)
         self._show_loaded()
 
     def _show_loaded(self) -> None:

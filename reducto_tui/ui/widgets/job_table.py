@@ -130,6 +130,9 @@ class JobTable(ScrollView, can_focus=True):
         self._top_row: JobRow | None = None
         #: Jobs that arrived above the screen while the user was scrolled away.
         self.new_above = 0
+        #: While held (loading every page), view changes keep the cursor on its job but
+        #: leave resizing and repainting to ``refresh_rows`` on the caller's cadence.
+        self._paint_held = False
         view.subscribe(self._view_changed)
 
     # ------------------------------------------------------------------ data
@@ -145,17 +148,29 @@ class JobTable(ScrollView, can_focus=True):
         self.virtual_size = Size(self._total_width(), len(self.view.rows) + 1)
         self.refresh()
 
+    def hold_paint(self, held: bool) -> None:
+        """Hold (or release) the table's own repaint on view changes, ``refresh_rows``
+        repainting on the holder's cadence: pages arriving every few ms would otherwise
+        each cost a frame (issue 14)."""
+        self._paint_held = held
+
+    def _repaint(self) -> None:
+        if not self._paint_held:
+            self.refresh()
+
     def _view_changed(self) -> None:
         rows = self.view.rows
         top = int(self.scroll_offset.y)
         following = self.cursor == 0 and top == 0
         cursor_row, top_row = self._cursor_row, self._top_row
-        self.virtual_size = Size(self._total_width(), len(rows) + 1)
+        size = Size(self._total_width(), len(rows) + 1)
+        if not self._paint_held:
+            self.virtual_size = size
         if following:
             if not rows or rows[0] is not cursor_row:
                 self.cursor = 0  # the newest job is highlighted (and posted as such)
             self._top_row = rows[0] if rows else None
-            self.refresh()
+            self._repaint()
             return
         index = self.view.index_of(cursor_row.job_id) if cursor_row is not None else None
         if index is not None:
@@ -168,10 +183,11 @@ class JobTable(ScrollView, can_focus=True):
             # Rows arrived (or left) above: scroll with them so what the user looks at
             # stays put on screen instead of jumping.
             self.new_above += max(0, new_top - top)
+            self.virtual_size = size  # room to scroll there, held or not
             self.scroll_to(y=new_top, animate=False, immediate=True)
         top = int(self.scroll_offset.y)
         self._top_row = rows[top] if 0 <= top < len(rows) else None
-        self.refresh()
+        self._repaint()
 
     def to_top(self) -> None:
         """Show the first rows with the cursor on the first one (a new filter or sort)."""
