@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
-from reducto_tui.api.models import JobDetail, SingleJob, Usage, source_label
-from reducto_tui.api.status import STAGE, StatusKind, status_kind
+from reducto_tui.api.models import JobDetail, SingleJob, Usage, parse_timestamp, source_label
+from reducto_tui.api.status import STAGE, StatusKind, job_kind, status_kind
 
 #: Every distinct status and type seen, interned: 100k rows share a handful of strings, and
 #: the filter tests each distinct value once instead of once per row.
@@ -23,6 +24,43 @@ def file_name(source: str) -> str:
         return source
     tail = source.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0]
     return tail or source
+
+
+#: A range where ``datetime.fromisoformat(raw).timestamp()`` is exactly what the careful
+#: :func:`parse_timestamp` gives (1970 to 9998: no platform or datetime range edge).
+_PLAIN_SECONDS = (0.0, 253_370_764_800.0)
+#: The state of each distinct status word (a list row's state is its word's).
+_KINDS: dict[str, StatusKind] = {}
+
+
+def seconds(raw: str | None) -> float | None:
+    """``created_at`` as epoch seconds, as ``parse_timestamp(raw).timestamp()`` gives it.
+
+    Loading 100k jobs parses 100k timestamps: the common, in-range ISO form takes the short
+    way (one parse, no range round trip); anything else goes the careful way."""
+    if not raw:
+        return None
+    try:
+        value = datetime.fromisoformat(raw)  # Python 3.11 reads a "Z" suffix too
+    except ValueError:
+        value = None
+    if value is not None:
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        stamp = value.timestamp()
+        if _PLAIN_SECONDS[0] <= stamp <= _PLAIN_SECONDS[1]:
+            return stamp
+    careful = parse_timestamp(raw)
+    return careful.timestamp() if careful is not None else None
+
+
+def _kind(status: str | None) -> StatusKind:
+    if not status:
+        return StatusKind.UNKNOWN
+    kind = _KINDS.get(status)
+    if kind is None:
+        kind = _KINDS[status] = status_kind(status)
+    return kind
 
 
 def _intern(value: str | None, seen: dict[str, str]) -> str:
@@ -148,26 +186,39 @@ _NO_RARE_LIST: list[None] = list(_NO_RARE)
 
 
 def row_from_job(job: SingleJob | JobDetail, job_id: str, order: int = 0) -> JobRow:
-    created = job.created
+    # Runs once per loaded job: positional arguments, memoised status states, the short way
+    # for timestamps, and the search text only worked out when lowering changes anything.
+    status = job.status
+    source = source_label(job.source)
+    detail = job if isinstance(job, JobDetail) else None
+    if detail is not None:
+        error = detail.error.name if detail.error is not None else None
+        kind = job_kind(status, progress=detail.progress, error_name=error)
+    else:
+        kind = _kind(status)
     row = JobRow(
-        job_id=job_id,
-        status=_intern(job.status, STATUSES),
-        kind=job.status_kind,
-        type=_intern(job.type, TYPES),
-        source=source_label(job.source),
-        created=created.timestamp() if created else None,
-        num_pages=job.num_pages,
-        total_pages=job.total_pages,
-        duration=job.duration,
-        order=order,
+        job_id,
+        _intern(status, STATUSES),
+        kind,
+        _intern(job.type, TYPES),
+        source,
+        seconds(job.created_at),
+        job.num_pages,
+        job.total_pages,
+        job.duration,
+        order,
+        None,
+        source,
     )
-    if isinstance(job, JobDetail):
-        progress, reason = job.progress_fraction, job.reason
-        credits = _credits(job)
-        error = job.error.name if job.error is not None else None
+    if detail is not None:
+        progress, reason = detail.progress_fraction, detail.reason
+        credits = _credits(detail)
+        error = detail.error.name if detail.error is not None else None
         if progress is not None or reason is not None or credits is not None or error:
             row.rare = (progress, reason, None, credits, error or None, None)
-    row.reindex()
+        row.reindex()
+    elif source.lower() != source or job_id.lower() != job_id:
+        row.reindex()
     return row
 
 

@@ -110,11 +110,23 @@ class JobStore:
 
     def upsert(self, jobs: Iterable[SingleJob], at_top: bool = False) -> Changes:
         changes = Changes()
+        by_id, added = self.by_id, changes.added
         for job in jobs:
-            self._upsert_one(row_from_job(job, job.job_id), changes)
+            fresh = row_from_job(job, job.job_id)
+            if fresh.job_id in by_id:
+                self._upsert_one(fresh, changes)
+            else:  # what _upsert_one does for a new job, counted per page below
+                by_id[fresh.job_id] = fresh
+                added.append(fresh)
+        self.counts.update(row.kind for row in added)
+        track = self.stuck.track
+        for row in added:
+            if row.kind is StatusKind.COMPLETED:
+                self._count_completion(row)
+            track(row)
         if changes.added:
             if at_top:
-                base = min((r.order for r in self.rows), default=0)
+                base = self.rows[0].order if self.rows else 0  # rows keep arrival order
                 for n, row in enumerate(reversed(changes.added)):
                     row.order = base - 1 - n
                 self.rows[:0] = changes.added
