@@ -15,7 +15,8 @@ import math
 import os
 import re
 import secrets
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -221,11 +222,14 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
-def to_csv(records: Iterable[dict[str, Any]], fields: tuple[str, ...]) -> str:
+def to_csv(
+    records: Iterable[dict[str, Any]], fields: tuple[str, ...], *, header: bool = True
+) -> str:
     """Every CSV we write goes through here, so every cell is neutralised."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=fields, extrasaction="ignore")
-    writer.writeheader()
+    if header:
+        writer.writeheader()
     for record in records:
         writer.writerow({k: csv_cell(record.get(k)) for k in fields})
     return buffer.getvalue()
@@ -281,12 +285,32 @@ def render_job(fmt: ExportFormat, detail: JobDetail, job_id: str) -> str:
 
 
 def render_list(fmt: ExportFormat, rows: Iterable[JobRow]) -> str:
-    records = (row_record(r) for r in rows)
+    return "".join(render_list_chunks(fmt, rows))
+
+
+#: Rows rendered per piece of a streamed list export.
+LIST_CHUNK = 1000
+
+
+def render_list_chunks(
+    fmt: ExportFormat, rows: Iterable[JobRow], size: int = LIST_CHUNK
+) -> Iterator[str]:
+    """The list export of ``rows`` in pieces of ``size`` rows (CSV: the header first).
+
+    A 100k-row export is tens of MB of text: built, joined and encoded in one piece, each of
+    those single C calls holds the GIL for tens of ms while a thread writes it, and the UI
+    stalls (issue 14). Pieces keep every step short."""
+    if fmt not in (LIST_CSV, LIST_JSONL):
+        raise ValueError(f"{fmt.label} is not a job-list format.")
+    listed = list(rows)
     if fmt is LIST_CSV:
-        return to_csv(records, LIST_FIELDS)
-    if fmt is LIST_JSONL:
-        return to_jsonl(records)
-    raise ValueError(f"{fmt.label} is not a job-list format.")
+        yield to_csv([], LIST_FIELDS)
+    for start in range(0, len(listed), size):
+        records = [row_record(r) for r in listed[start : start + size]]
+        if fmt is LIST_CSV:
+            yield to_csv(records, LIST_FIELDS, header=False)
+        else:
+            yield to_jsonl(records)
 
 
 # ---------------------------------------------------------------------- files
@@ -297,8 +321,9 @@ def default_name(job_id: str | None, fmt: ExportFormat) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", stem) + fmt.suffix
 
 
-def write_atomic(path: Path, text: str, *, overwrite: bool = False) -> Path:
-    """Write ``text`` to ``path`` all at once or not at all.
+def write_atomic(path: Path, text: str | Iterable[str], *, overwrite: bool = False) -> Path:
+    """Write ``text`` (one string, or pieces written as they come) to ``path`` all at once
+    or not at all.
 
     The text goes to a temporary file beside ``path`` (created with mode 0666 less the
     umask, as any new file), then takes the name in one step. Without ``overwrite`` that
@@ -314,7 +339,11 @@ def write_atomic(path: Path, text: str, *, overwrite: bool = False) -> Path:
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o666)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            for piece in (text,) if isinstance(text, str) else text:
+                handle.write(piece)
+                # Let the UI's thread have the GIL between pieces: on a busy machine a
+                # thread that never blocks can keep it for whole OS time slices.
+                time.sleep(0)
             handle.flush()
             os.fsync(handle.fileno())
         if overwrite:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from textual.strip import Strip
 from reducto_tui.api.models import JobsResponse
 from reducto_tui.core.store import Changes
 from reducto_tui.demo.simulator import Simulator
-from reducto_tui.export import render_list
+from reducto_tui.export import render_list_chunks
 from reducto_tui.ui.cadence import LOADING_REPAINT
 from tests.conftest import FakeClock
 from tests.plain import static_text
@@ -99,16 +100,16 @@ async def test_exporting_a_list_does_not_block_the_event_loop(
 ) -> None:
     rendering: dict[str, bool | None] = {"on_loop": None}
 
-    def slow_render(*args: Any) -> str:
+    def slow_render(*args: Any) -> Iterator[str]:
         try:
             asyncio.get_running_loop()
             rendering["on_loop"] = True
         except RuntimeError:
             rendering["on_loop"] = False
         time.sleep(0.3)  # as long as 100k rows take
-        return render_list(*args)
+        return render_list_chunks(*args)
 
-    monkeypatch.setattr("reducto_tui.export.render_list", slow_render)
+    monkeypatch.setattr("reducto_tui.export.render_list_chunks", slow_render)
     app = make_app(sim, clock, export_dir=tmp_path)
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_loaded(pilot, app)

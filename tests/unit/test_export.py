@@ -7,6 +7,7 @@ import io
 import json
 import os
 import random
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -123,6 +124,33 @@ def test_write_that_fails_midway_leaves_nothing(tmp_path: Path) -> None:
     target = tmp_path / "x.md"
     with pytest.raises(UnicodeEncodeError):
         export.write_atomic(target, "ok \udcff surrogate")  # cannot be encoded: fails mid-write
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_list_export_streamed_in_pieces_is_one_whole_file(tmp_path: Path) -> None:
+    """Issue 14: the export thread writes pieces of rows (one huge string held the GIL for
+    whole frames); the file holds every row once, the CSV header once, as before."""
+    store = JobStore(clock=FakeClock())
+    store.add_page([job(f"j{n:03d}", source=f"f{n}.pdf") for n in range(25)], None)
+    for fmt in (export.LIST_CSV, export.LIST_JSONL):
+        pieces = list(export.render_list_chunks(fmt, store.view.rows, size=7))
+        assert len(pieces) == 4 + (fmt is export.LIST_CSV)
+        target = export.write_atomic(tmp_path / f"all{fmt.suffix}", iter(pieces))
+        text = target.read_bytes().decode()  # CSV rows end in CR LF: keep them
+        assert text == "".join(pieces) == export.render_list(fmt, store.view.rows)
+        lines = text.splitlines()
+        assert len(lines) == 25 + (fmt is export.LIST_CSV)
+        assert lines[-1].startswith("j024" if fmt is export.LIST_CSV else '{"job_id": "j024"')
+
+
+def test_a_streamed_export_that_fails_midway_leaves_nothing(tmp_path: Path) -> None:
+    def pieces() -> Iterator[str]:
+        yield "job_id\n"
+        yield "a\n"
+        raise ValueError("a row could not be rendered")
+
+    with pytest.raises(ValueError, match="could not be rendered"):
+        export.write_atomic(tmp_path / "x.csv", pieces())
     assert list(tmp_path.iterdir()) == []
 
 

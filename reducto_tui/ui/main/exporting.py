@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
@@ -103,7 +103,10 @@ class Exporting(MainBase):
             if export_format in (LIST_CSV, LIST_JSONL):
                 # A copy: live refresh edits the view's list while the thread reads it.
                 listed = list(rows if rows is not None else self.store.view.rows)
-                render: Callable[[], str] = partial(export.render_list, export_format, listed)
+                # In pieces: one 25 MB string would hold the GIL for whole frames.
+                render: Callable[[], str | Iterable[str]] = partial(
+                    export.render_list_chunks, export_format, listed
+                )
             else:
                 assert job_id is not None
                 if detail is None or detail.result is None:
