@@ -273,6 +273,13 @@ class JobView:
     its new one, and only that row is tested against the filter: O(log n) comparisons (and
     one pointer memmove) whatever the sort. A page appends, or merges with one sort of two
     runs when the sort column is not arrival order; typing refines the previous result.
+
+    A filter over more than ``SYNC_ROWS`` rows is scanned in chunks (issue 14: one pass over
+    a million rows takes most of a second): the first chunk at once, so the top of the
+    result shows with the keystroke, the rest by ``scan_step`` (the table runs it between
+    frames). Matches are appended in view order, so what is shown is always the start of
+    the final result. ``shown`` and ``len()`` are what is there so far; ``rows``, ``ids()``
+    and ``contains()`` finish the scan first, so actions and exports get the whole result.
     """
 
     #: Recent filter results kept for backspacing (dropped on any data change).
@@ -281,6 +288,10 @@ class JobView:
     CACHE_SECONDS = 5.0
     #: Fewer added rows than this are inserted one by one; more are merged in one sort.
     INSORT_MAX = 32
+    #: Filters over at most this many rows are applied in one go.
+    SYNC_ROWS = 40_000
+    #: Rows tested per scan step (about 10 ms of the slowest terms on a busy core).
+    CHUNK = 10_000
 
     def __init__(self, store: JobStore) -> None:
         self.store = store
@@ -289,7 +300,9 @@ class JobView:
         self.descending = True
         self._keyf: Callable[[JobRow], Any] = SORT_KEYS["created"]
         self._sorted: list[JobRow] = []
-        self.rows: list[JobRow] = self._sorted
+        self._rows: list[JobRow] = self._sorted
+        #: An unfinished filter pass: (the rows it goes through, how far it got).
+        self._scan: tuple[list[JobRow], int] | None = None
         self._ids: set[str] | None = None
         self._cache: dict[str, tuple[float, list[JobRow]]] = {}
         self._listeners: list[Callable[[], None]] = []
@@ -304,11 +317,26 @@ class JobView:
             listener()
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self._rows)
+
+    @property
+    def rows(self) -> list[JobRow]:
+        """The whole result (a filter scan still running is finished first)."""
+        self.finish_scan()
+        return self._rows
+
+    @property
+    def shown(self) -> list[JobRow]:
+        """The result so far: what a screen draws while a scan runs."""
+        return self._rows
 
     @property
     def filtered(self) -> bool:
-        return self.rows is not self._sorted
+        return self._rows is not self._sorted
+
+    @property
+    def scanning(self) -> bool:
+        return self._scan is not None
 
     def ids(self) -> set[str]:
         if self._ids is None:
@@ -316,28 +344,68 @@ class JobView:
         return self._ids
 
     def index_of(self, job_id: str) -> int | None:
+        """Where ``job_id`` is among the rows shown so far (None: not there, or not yet)."""
         row = self.store.by_id.get(job_id)
-        return None if row is None else _find(self.rows, row, self.descending)
+        return None if row is None else _find(self._rows, row, self.descending)
 
     def contains(self, row: JobRow) -> bool:
         return _find(self.rows, row, self.descending) is not None
+
+    # ------------------------------------------------------------------ chunked filtering
+
+    def _start_scan(self, source: list[JobRow]) -> None:
+        if len(source) <= self.SYNC_ROWS:
+            self._scan = None
+            self._rows = self.filter.apply(source)
+            return
+        self._rows = []
+        self._scan = (source, 0)
+        self.scan_step()
+
+    def scan_step(self) -> bool:
+        """Test the next chunk of rows against the filter; True while rows are left."""
+        if self._scan is None:
+            return False
+        source, done = self._scan
+        end = done + self.CHUNK
+        self._rows.extend(self.filter.apply(source[done:end]))
+        self._ids = None
+        if end >= len(source):
+            self._scan = None
+            return False
+        self._scan = (source, end)
+        return True
+
+    def finish_scan(self) -> None:
+        while self.scan_step():
+            pass
+
+    def _unscanned(self) -> list[JobRow]:
+        """The result so far plus the rows the scan has not reached: every row a narrower
+        filter can keep, in view order."""
+        if self._scan is None:
+            return self._rows
+        source, done = self._scan
+        return self._rows + source[done:]
 
     # ------------------------------------------------------------------ filter & sort
 
     def set_filter(self, text: str) -> Filter:
         new = compile_filter(text, self.store.clock(), self.store.stuck)
-        previous, previous_rows = self.filter, self.rows
+        previous, previous_rows = self.filter, self._unscanned()
+        complete = self._scan is None
         self.filter = new
-        if self.filtered and previous.text:
+        self._scan = None
+        if self.filtered and previous.text and complete:
             self._remember(previous.text, previous_rows)
         if new.empty:
-            self.rows = self._sorted
+            self._rows = self._sorted
         elif self._cached(text) is not None:
-            self.rows = self._cache.pop(text)[1]
+            self._rows = self._cache.pop(text)[1]
         elif new.narrows(previous) and not previous.empty:
-            self.rows = new.apply(previous_rows)  # refine: sorted order is kept
+            self._start_scan(previous_rows)  # refine: sorted order is kept
         else:
-            self.rows = new.apply(self._sorted)
+            self._start_scan(self._sorted)
         self._ids = None
         self._changed()
         return new
@@ -374,7 +442,11 @@ class JobView:
         if self.filter.text:
             self.filter = compile_filter(self.filter.text, self.store.clock(), self.store.stuck)
         self._cache.clear()
-        self.rows = self._sorted if self.filter.empty else self.filter.apply(self._sorted)
+        self._scan = None
+        if self.filter.empty:
+            self._rows = self._sorted
+        else:
+            self._start_scan(self._sorted)
         self._ids = None
         self._changed()
 
@@ -383,6 +455,9 @@ class JobView:
     def apply(self, changes: Changes) -> None:
         if not changes:
             return
+        # Moves and merges keep a whole result in order: finish an unfinished pass first
+        # (once; the result then follows each change in O(log n)).
+        self.finish_scan()
         self._cache.clear()
         self._ids = None
         added = changes.added
@@ -397,7 +472,7 @@ class JobView:
     def _move(self, row: JobRow) -> None:
         """``row`` changed in place; ``row.key`` is still the key it is filed under."""
         desc = self.descending
-        at = _find(self.rows, row, desc) if self.filtered else None
+        at = _find(self._rows, row, desc) if self.filtered else None
         key = self._keyf(row)
         if key != row.key:
             index = _find(self._sorted, row, desc)
@@ -410,9 +485,9 @@ class JobView:
             self._sorted.insert(_bisect(self._sorted, row, desc), row)
         if self.filtered:
             if at is not None:
-                del self.rows[at]
+                del self._rows[at]
             if self.filter.matches(row):
-                self.rows.insert(_bisect(self.rows, row, desc), row)
+                self._rows.insert(_bisect(self._rows, row, desc), row)
 
     def _add(self, added: list[JobRow]) -> None:
         key = self._keyf
@@ -421,7 +496,7 @@ class JobView:
         chunk = sorted(added, key=_KEY, reverse=self.descending)
         _merge(self._sorted, chunk, self.descending, self.INSORT_MAX)
         if self.filtered:
-            _merge(self.rows, self.filter.apply(chunk), self.descending, self.INSORT_MAX)
+            _merge(self._rows, self.filter.apply(chunk), self.descending, self.INSORT_MAX)
 
 
 #: The big sorts read the precomputed key at C speed.

@@ -69,14 +69,15 @@ async def test_load_all_does_not_paint_the_table_per_page(clock: FakeClock) -> N
             return render_lines(crop)
 
         app.table.render_lines = counting  # type: ignore[method-assign]
-        start = time.monotonic()
         await pilot.press("a")
         await settle(pilot, lambda: not app.loading_all and not app.store.next_cursor, 500)
         await pilot.pause()
-        elapsed = time.monotonic() - start
         assert len(app.store.rows) == 1200
         painted_while_loading = [n for n in paints if n < 1200]
-        assert len(painted_while_loading) <= elapsed / LOADING_REPAINT + 3
+        # The cadence (a slow, shared machine stretches the load, so more frames fit in),
+        # the first page's frame and relayouts when the load bar appears and goes: far
+        # from one frame for each of the 119 pages (the view's listener painted 49).
+        assert len(painted_while_loading) < 119 / 4
         assert paints and paints[-1] == 1200
 
 

@@ -193,3 +193,49 @@ def test_backspacing_reuses_a_result_only_while_age_terms_still_hold() -> None:
     clock.advance(20)
     view.set_filter("age<30s")  # 20 s later only 10 jobs are that young
     assert [r.job_id for r in view.rows] == expected(store) and len(view) == 10
+
+
+_scan_op = st.one_of(_op, st.tuples(st.just("scan_step"), st.none()))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_scan_op, max_size=30))
+def test_a_filter_scanned_in_chunks_shows_a_prefix_and_ends_equal(
+    ops: list[tuple[str, Any]],
+) -> None:
+    """Issue 14: big views filter a chunk at a time. Whatever happens between the steps
+    (keys refining or widening the filter, pages, polled changes, sorts), what is shown is
+    the start of the true result, and finishing gives exactly the true result."""
+    store = JobStore(clock=FakeClock())
+    store.view.SYNC_ROWS = 2  # chunk from three rows up...
+    store.view.CHUNK = 2  # ...two rows a step
+    for op, arg in ops:
+        if op == "scan_step":
+            store.view.scan_step()
+        else:
+            run(store, op, arg)
+        truth = expected(store)
+        shown = [r.job_id for r in store.view.shown]
+        assert shown == truth[: len(shown)], (op, arg)
+        assert len(store.view) == len(shown)
+        for n, job_id in enumerate(shown):
+            assert store.view.index_of(job_id) == n
+    assert [r.job_id for r in store.view.rows] == expected(store)  # rows finishes the scan
+    assert not store.view.scanning
+
+
+def test_a_long_filter_shows_its_first_chunk_at_once_and_the_rest_step_by_step() -> None:
+    store = JobStore(clock=FakeClock())
+    store.add_page(_page_of(250, ["Completed", "Failed"]), None)
+    store.view.SYNC_ROWS, store.view.CHUNK = 100, 60
+    store.view.set_filter("status:failed")
+    assert store.view.scanning and len(store.view) == 30  # failed rows among the first 60
+    steps = 0
+    while store.view.scan_step():
+        steps += 1
+    assert steps == 3 and not store.view.scanning
+    assert [r.job_id for r in store.view.shown] == [f"id-{n:05d}" for n in range(1, 250, 2)]
+    # A narrower filter typed mid-scan goes through the rows found so far plus the rest.
+    store.view.set_filter("status:completed")
+    store.view.set_filter("status:completed id-001")
+    assert [r.job_id for r in store.view.rows] == [f"id-{n:05d}" for n in range(100, 200, 2)]

@@ -66,6 +66,10 @@ class MainScreen(Loading, Creating, DetailLayout, JobActions, Exporting):
         self.table.to_top()  # a new filter starts at its first match
         self.store_changed()
 
+    @on(JobTable.Filtered)
+    def _filtered(self) -> None:
+        self.store_changed()  # a long filter scan is done: the match count is final
+
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
         self.table.focus()

@@ -6,13 +6,14 @@ keeps no per-row widgets or caches, so its cost per frame is the visible height.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
+from textual import events, work
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -25,6 +26,7 @@ from reducto_tui.core.store import JobView
 from reducto_tui.render import format as fmt
 from reducto_tui.render.status import GLYPHS, STYLES
 from reducto_tui.render.text import clean, file_name, shorten
+from reducto_tui.ui.cadence import Throttle
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ COLUMNS = (
 )
 MIN_SOURCE = 14
 NEAR_END_ROWS = 20
+#: Seconds between repaints while a long filter scan fills the table.
+SCAN_REPAINT = 0.1
 
 _HEADER = Style(bold=True, color="white", bgcolor="#23324a")
 _HEADER_SORTED = Style(bold=True, color="black", bgcolor="#7aa2f7")
@@ -104,6 +108,9 @@ class JobTable(ScrollView, can_focus=True):
     class NearEnd(Message):
         """The cursor is close to the last loaded row: time to load the next page."""
 
+    class Filtered(Message):
+        """A filter scan that ran in steps has finished: the whole result is shown."""
+
     class HeaderClicked(Message):
         def __init__(self, sort: str) -> None:
             super().__init__()
@@ -139,13 +146,34 @@ class JobTable(ScrollView, can_focus=True):
 
     @property
     def current(self) -> JobRow | None:
-        rows = self.view.rows
+        rows = self.view.shown
         return rows[self.cursor] if 0 <= self.cursor < len(rows) else None
 
     def refresh_rows(self) -> None:
         """Resize to the view and repaint."""
         self._clamp()
-        self.virtual_size = Size(self._total_width(), len(self.view.rows) + 1)
+        self._resize(Size(self._total_width(), len(self.view.shown) + 1))
+        self.refresh()
+
+    def _resize(self, size: Size) -> None:
+        """Set the scrollable size. ``virtual_size`` is a layout reactive: setting it lays out
+        the whole screen again (tens of ms), which only a change of width or of whether the
+        scrollbar shows needs; while rows come and go below the fold, only the scrollbar
+        and the table repaint (issue 14: twice a second while loading, every keystroke)."""
+        old = self.virtual_size
+        if size == old:
+            return
+        body = self.scrollable_content_region.height
+        scrolling = old.height > body and size.height > body and body > 0
+        if size.width != old.width or not scrolling or not self.show_vertical_scrollbar:
+            self.virtual_size = size
+            return
+        self.set_reactive(JobTable.virtual_size, size)
+        bar = self.vertical_scrollbar
+        bar.window_virtual_size = size.height
+        bar.refresh()
+        if self.scroll_y > self.max_scroll_y:
+            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
         self.refresh()
 
     def hold_paint(self, held: bool) -> None:
@@ -159,13 +187,15 @@ class JobTable(ScrollView, can_focus=True):
             self.refresh()
 
     def _view_changed(self) -> None:
-        rows = self.view.rows
+        if self.view.scanning:
+            self._scan_rest()
+        rows = self.view.shown
         top = int(self.scroll_offset.y)
         following = self.cursor == 0 and top == 0
         cursor_row, top_row = self._cursor_row, self._top_row
         size = Size(self._total_width(), len(rows) + 1)
         if not self._paint_held:
-            self.virtual_size = size
+            self._resize(size)
         if following:
             if not rows or rows[0] is not cursor_row:
                 self.cursor = 0  # the newest job is highlighted (and posted as such)
@@ -183,11 +213,24 @@ class JobTable(ScrollView, can_focus=True):
             # Rows arrived (or left) above: scroll with them so what the user looks at
             # stays put on screen instead of jumping.
             self.new_above += max(0, new_top - top)
-            self.virtual_size = size  # room to scroll there, held or not
+            self._resize(size)  # room to scroll there, held or not
             self.scroll_to(y=new_top, animate=False, immediate=True)
         top = int(self.scroll_offset.y)
         self._top_row = rows[top] if 0 <= top < len(rows) else None
         self._repaint()
+
+    @work(exclusive=True, group="filter-scan")
+    async def _scan_rest(self) -> None:
+        """Finish a long filter pass a chunk at a time between frames, so typing stays
+        responsive; the rows found so far are shown a few times a second."""
+        paint = Throttle(SCAN_REPAINT)
+        paint.ready()  # the keystroke's own frame shows the first chunk
+        while self.view.scan_step():
+            if paint.ready():
+                self.refresh_rows()
+            await asyncio.sleep(0)
+        self.refresh_rows()
+        self.post_message(self.Filtered())
 
     def to_top(self) -> None:
         """Show the first rows with the cursor on the first one (a new filter or sort)."""
@@ -198,7 +241,7 @@ class JobTable(ScrollView, can_focus=True):
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
-        rows, top = self.view.rows, int(new_value)
+        rows, top = self.view.shown, int(new_value)
         self._top_row = rows[top] if 0 <= top < len(rows) else None
         if int(new_value) == 0 and self.new_above:
             self.new_above = 0
@@ -207,26 +250,26 @@ class JobTable(ScrollView, can_focus=True):
     def refresh_job(self, job_id: str) -> None:
         """Repaint one row if it is on screen (a live update of a single job)."""
         top = int(self.scroll_offset.y)
-        for n, row in enumerate(self.view.rows[top : top + self.size.height]):
+        for n, row in enumerate(self.view.shown[top : top + self.size.height]):
             if row.job_id == job_id:
                 self.refresh(Region(0, n + 1, self.size.width, 1))
                 return
 
     def visible_ids(self) -> set[str]:
         top = int(self.scroll_offset.y)
-        return {r.job_id for r in self.view.rows[top : top + max(1, self.size.height - 1)]}
+        return {r.job_id for r in self.view.shown[top : top + max(1, self.size.height - 1)]}
 
     def set_cursor(self, index: int, scroll: bool = True) -> None:
         """Move the cursor; ``scroll`` marks a user's move (scroll to it, maybe load more)."""
-        self.cursor = max(0, min(index, len(self.view.rows) - 1))
+        self.cursor = max(0, min(index, len(self.view.shown) - 1))
         if scroll:
             self._scroll_to_cursor()
-            if len(self.view.rows) - self.cursor <= NEAR_END_ROWS:
+            if len(self.view.shown) - self.cursor <= NEAR_END_ROWS:
                 self.post_message(self.NearEnd())
 
     def _clamp(self) -> None:
-        if self.cursor >= len(self.view.rows):
-            self.cursor = max(0, len(self.view.rows) - 1)
+        if self.cursor >= len(self.view.shown):
+            self.cursor = max(0, len(self.view.shown) - 1)
 
     def watch_cursor(self, old: int, new: int) -> None:
         self._cursor_row = self.current
@@ -254,7 +297,7 @@ class JobTable(ScrollView, can_focus=True):
         self.scroll_to(y=0, animate=False)
 
     def action_last(self) -> None:
-        self.set_cursor(len(self.view.rows) - 1)
+        self.set_cursor(len(self.view.shown) - 1)
 
     def on_click(self, event: events.Click) -> None:
         if (
@@ -270,7 +313,7 @@ class JobTable(ScrollView, can_focus=True):
                 self.post_message(self.HeaderClicked(sort))
             return
         index = int(self.scroll_offset.y) + event.y - 1
-        if 0 <= index < len(self.view.rows):
+        if 0 <= index < len(self.view.shown):
             if index == self.cursor and event.chain >= 2:
                 row = self.current
                 if row is not None:
@@ -324,7 +367,7 @@ class JobTable(ScrollView, can_focus=True):
             strip = self._header()
         else:
             index = int(scroll_y) + y - 1
-            rows = self.view.rows
+            rows = self.view.shown
             if index >= len(rows):
                 return Strip.blank(width)
             strip = self._row(rows[index], index == self.cursor)

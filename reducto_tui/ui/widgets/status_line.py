@@ -33,7 +33,8 @@ def status_text(
         text.append(f" · more new jobs may be missing ({refresh_key}: load them)", style="yellow")
     shown = len(store.view)
     if not store.view.filter.empty:
-        text.append(f" · {fmt.count(shown)} match", style="bold")
+        more = "…" if store.view.scanning else ""  # a long filter scan is still going
+        text.append(f" · {fmt.count(shown)}{more} match", style="bold")
     if store.marks:
         hidden = len(store.hidden_marks())
         extra = f" ({hidden} hidden by filter)" if hidden else ""
