@@ -14,7 +14,7 @@ import httpx
 async def fetch_all(url: str, page_size: int) -> dict[str, float]:
     headers = {"Authorization": "Bearer bench-key"}
     async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60) as client:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         cursor: str | None = None
         rows = 0
         while True:
@@ -27,7 +27,8 @@ async def fetch_all(url: str, page_size: int) -> dict[str, float]:
             cursor = page.get("next_cursor")
             if not cursor:
                 break
-        return {"seconds": time.perf_counter() - start, "rows": rows}
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        return {"seconds": seconds, "cpu_s": cpu, "rows": rows}
 
 
 if __name__ == "__main__":
