@@ -3,7 +3,8 @@ demo server in another process, driven through its own handlers, each step endin
 screen's repaint. Run as a child process so every run starts from a fresh interpreter (RSS
 means something): ``python bench/app_path.py URL FIGURE[,FIGURE...]``; prints JSON.
 
-Figures: ``load`` (first frame, load all, repaints, RSS), ``filter``, ``sort``, ``change``,
+Figures: ``first`` (only the first frame), ``load`` (first frame, load all, repaints, RSS),
+``filter``, ``sort``, ``change``,
 ``live``, ``export``, and ``store`` (tracemalloc bytes per row; runs alone, without the UI).
 """
 
@@ -109,6 +110,8 @@ async def run(url: str, figures: set[str]) -> dict[str, Any]:
         await pilot.pause()
         out["first_frame_ms"] = (time.perf_counter() - start) * 1000
         out["page_size"] = app.settings.page_size
+        if figures == {"first"}:
+            return out
 
         # Count the frames in which the table was really painted (the compositor asked it
         # for lines), whatever asked for them: refresh_rows, a view change, a resize.

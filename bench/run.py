@@ -83,8 +83,12 @@ def figures_at(jobs: int, runs: int, interact: str) -> dict[str, Any]:
     with DemoServer(jobs) as server:
         floor, floor_cpu, apps = loading(server.url, interact, runs)
         store = child("app_path.py", server.url, "store") if "store" in interact else {}
+        # Start-up is the noisiest figure on a shared machine: three more starts each.
+        starts = [a["first_frame_ms"] for a in apps]
+        starts += [child("app_path.py", server.url, "first")["first_frame_ms"] for _ in range(3)]
     load = statistics.median(a["load_s"] for a in apps)
     return {
+        "first_frame_ms": statistics.median(starts),
         "floor": floor,
         "floor_cpu": floor_cpu,
         "load": load,
@@ -132,8 +136,8 @@ def main() -> None:
     )
     note(f"longest event-loop stall while loading: {first['load_stall_ms']:.0f} ms")
     report(
-        f"first frame at {k} (app start to the first page on screen)",
-        first["first_frame_ms"],
+        f"first frame at {k} (app start to the first page on screen, median of 6 starts)",
+        base["first_frame_ms"],
         "ms",
         "constant in the number of jobs (compared with 1M below)",
         True,
@@ -217,9 +221,10 @@ def main() -> None:
             per_row <= 1.3,
         )
         note(f"repaints while loading: {one['repaints']} for {one['pages']} pages")
-        frame = one["first_frame_ms"] / first["first_frame_ms"]
+        frame = large["first_frame_ms"] / base["first_frame_ms"]
         report(
-            f"first frame at {big // 1000}k ({one['first_frame_ms']:.0f} ms) / at {k}",
+            f"first frame at {big // 1000}k ({large['first_frame_ms']:.0f} ms, median of 4 "
+            f"starts) / at {k}",
             frame,
             "x",
             "≤ 1.3x (constant)",
