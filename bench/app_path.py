@@ -254,7 +254,7 @@ async def exports(app: ReductoApp) -> dict[str, float]:
         path = folder / f"jobs{fmt.suffix}"
         with StallMeter() as stalls:
             begin = time.perf_counter()
-            worker = app.run_export(fmt, path, None, None, False)
+            worker = app.run_export(fmt, path, None, None, None, False)
             await worker.wait()
             out[f"export_{fmt.key}_s"] = time.perf_counter() - begin
         out[f"export_{fmt.key}_stall_ms"] = stalls.worst
