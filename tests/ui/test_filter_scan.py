@@ -18,7 +18,7 @@ async def test_a_chunked_filter_ends_with_the_whole_result_on_screen(
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_loaded(pilot, app)
         await pilot.press("a")
-        await settle(pilot, lambda: not app.store.next_cursor and not app.loading_all)
+        await settle(pilot, lambda: not app.store.next_cursor and not app.main.loading_all)
         view = app.store.view
         view.SYNC_ROWS, view.CHUNK = 20, 7  # 300 rows: about 40 steps
         await pilot.press("slash", *"com")
@@ -29,8 +29,8 @@ async def test_a_chunked_filter_ends_with_the_whole_result_on_screen(
         truth = [r for r in ordered if keep.matches(r)]
         assert 20 < len(truth) < 300
         assert view.shown == truth
-        assert app.table.virtual_size.height == len(truth) + 1  # scrolls to the last match
-        status = static_text(app.status_line)
+        assert app.main.table.virtual_size.height == len(truth) + 1  # scrolls to the last match
+        status = static_text(app.main.status_line)
         assert f"{len(truth)} match" in status and "…" not in status
         first = truth[0]
-        assert app.table.current is first
+        assert app.main.table.current is first

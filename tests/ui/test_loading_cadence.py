@@ -54,23 +54,25 @@ async def test_load_all_repaints_on_a_cadence_not_per_page(
         assert "all 1,200 loaded" in static_text(app.main.status_line)
 
 
-async def test_load_all_does_not_paint_the_table_per_page(clock: FakeClock) -> None:
+async def test_load_all_does_not_paint_the_table_per_page(
+    clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Counted where the frame is made (the compositor asking the table for its lines), so
     a repaint requested by anything, the view's change listener included, counts."""
     sim = Simulator(jobs=1200, seed=3, clock=clock, arrival_interval=0)
     app = make_app(sim, clock, page_size=10)
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_loaded(pilot, app)
-        paints = []
-        render_lines = app.table.render_lines
+        paints: list[int] = []
+        render_lines = app.main.table.render_lines
 
         def counting(crop: Region) -> list[Strip]:
             paints.append(len(app.store.rows))
             return render_lines(crop)
 
-        app.table.render_lines = counting  # type: ignore[method-assign]
+        monkeypatch.setattr(app.main.table, "render_lines", counting)
         await pilot.press("a")
-        await settle(pilot, lambda: not app.loading_all and not app.store.next_cursor, 500)
+        await settle(pilot, lambda: not app.main.loading_all and not app.store.next_cursor, 500)
         await pilot.pause()
         assert len(app.store.rows) == 1200
         painted_while_loading = [n for n in paints if n < 1200]

@@ -15,8 +15,8 @@ from reducto_tui.api.status import StatusKind
 from reducto_tui.core.rows import JobRow
 from reducto_tui.render.text import clean
 from reducto_tui.ui import targets as tg
-from reducto_tui.ui.screens.detail_screen import DetailScreen
 from reducto_tui.ui.cadence import LOADING_REPAINT
+from reducto_tui.ui.screens.detail_screen import DetailScreen
 from reducto_tui.ui.services import Services
 from reducto_tui.ui.widgets.detail import DetailPane
 from reducto_tui.ui.widgets.header import HeaderBar
