@@ -116,23 +116,23 @@ async def run(url: str, figures: set[str]) -> dict[str, Any]:
         # Count the frames in which the table was really painted (the compositor asked it
         # for lines), whatever asked for them: refresh_rows, a view change, a resize.
         repaints = [0]
-        render_lines = app.table.render_lines
+        render_lines = app.main.table.render_lines
 
         def counting(crop: Any) -> Any:
             repaints[0] += 1
             return render_lines(crop)
 
-        app.table.render_lines = counting  # type: ignore[method-assign]
+        app.main.table.render_lines = counting  # type: ignore[method-assign]
         pages_before = app.store.pages_loaded
         with StallMeter() as stalls:
             began, cpu = time.perf_counter(), time.process_time()
-            await keystroke(app, "a", lambda: app.loading_all)
-            await until(lambda: not app.loading_all and not app.store.next_cursor)
+            await keystroke(app, "a", lambda: app.main.loading_all)
+            await until(lambda: not app.main.loading_all and not app.store.next_cursor)
             app.screen._on_timer_update()  # the last repaint
             out["load_s"] = time.perf_counter() - began
             out["load_cpu_s"] = time.process_time() - cpu
         out["load_stall_ms"] = stalls.worst
-        app.table.render_lines = render_lines  # type: ignore[method-assign]
+        app.main.table.render_lines = render_lines  # type: ignore[method-assign]
         out["rows"] = len(app.store.rows)
         out["pages"] = app.store.pages_loaded - pages_before
         out["repaints"] = repaints[0]
@@ -204,8 +204,8 @@ async def keystroke(app: ReductoApp, key: str, done: Callable[[], bool]) -> floa
 async def polled_changes(app: ReductoApp, pilot: Any) -> dict[str, float]:
     """One job changes status, sorted by status, with a filter on: what a poll result costs
     the app's handler (store merge, view move, table update); the repaint is in ``live``."""
-    app._sort("status", True)
-    app.filter_box.value = "-cancelled"
+    app.main.sort("status", True)
+    app.main.filter_box.value = "-cancelled"
     await pilot.pause()
     rng = random.Random(5)
     rows = rng.sample(app.store.rows, 300)
@@ -220,13 +220,13 @@ async def polled_changes(app: ReductoApp, pilot: Any) -> dict[str, float]:
     ]
     times = []
     for job_id, detail in details:
-        keep = app.table.current.job_id if app.table.current else None
         begin = time.perf_counter()
         changes = app.store.update_detail(job_id, detail)
-        app._apply(changes, keep)
+        app.main.repaint()  # what the screen does with a poll's changes
+        app.main.notify_finished(changes.finished)
         times.append((time.perf_counter() - begin) * 1000)
     await pilot.pause()
-    app.filter_box.value = ""
+    app.main.filter_box.value = ""
     await pilot.pause()
     return {"change_median_ms": statistics.median(times), "change_p95_ms": p95(times)}
 
@@ -234,12 +234,12 @@ async def polled_changes(app: ReductoApp, pilot: Any) -> dict[str, float]:
 async def live_refresh(app: ReductoApp, pilot: Any) -> dict[str, float]:
     """Live refresh at the app's own cadence, sorted by status: the longest event-loop stall
     over three refresh rounds and the seconds of ticks between them."""
-    app._sort("status", True)
+    app.main.sort("status", True)
     await pilot.pause()
     polls = 0
     with StallMeter() as stalls:
         for _ in range(3):
-            app.action_refresh()
+            app.main.action_refresh()
             await until(lambda: app.poller.running)
             await until(lambda: not app.poller.running)
             polls += 1
@@ -254,7 +254,7 @@ async def exports(app: ReductoApp) -> dict[str, float]:
         path = folder / f"jobs{fmt.suffix}"
         with StallMeter() as stalls:
             begin = time.perf_counter()
-            worker = app.run_export(fmt, path, None, None, None, False)
+            worker = app.main.run_export(fmt, path, None, None, None, False)
             await worker.wait()
             out[f"export_{fmt.key}_s"] = time.perf_counter() - begin
         out[f"export_{fmt.key}_stall_ms"] = stalls.worst
