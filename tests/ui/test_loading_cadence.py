@@ -83,6 +83,30 @@ async def test_load_all_does_not_paint_the_table_per_page(
         assert paints and paints[-1] == 1200
 
 
+async def test_chrome_updates_do_not_repaint_the_table(
+    sim: Simulator, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The header follows the screen's counters (a page's "updated", the second's tick):
+    it redraws its own line, not the whole screen with the table in it (issue 14: a full
+    repaint per page while loading and per second)."""
+    app = make_app(sim, clock)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.pause()
+        paints: list[int] = []
+        render_lines = app.main.table.render_lines
+
+        def counting(crop: Region) -> list[Strip]:
+            paints.append(1)
+            return render_lines(crop)
+
+        monkeypatch.setattr(app.main.table, "render_lines", counting)
+        app.main.last_updated = clock() + 1  # what each page while loading sets
+        app.main.ticks += 1  # what each second sets
+        await pilot.pause()
+        assert paints == []
+
+
 async def test_load_all_keeps_the_cursor_on_its_job_when_rows_arrive_above(
     clock: FakeClock,
 ) -> None:

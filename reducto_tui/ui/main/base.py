@@ -26,17 +26,20 @@ from reducto_tui.ui.widgets.status_line import StatusLine
 
 
 class MainBase(Screen[None]):
+    # The screen draws nothing of these: the widgets bound to them redraw themselves. A
+    # reactive that repaints would repaint the whole screen, table included, on every page
+    # while loading, every store change and every second's tick (issue 14).
     #: Every page is loading (esc stops it): the status line says so and the bar shows.
-    loading_all = reactive(False)
+    loading_all = reactive(False, repaint=False)
     #: Why the last load failed ("" when it did not).
-    load_error = reactive("")
+    load_error = reactive("", repaint=False)
     #: Wall time of the last load that reached the server: the header's "updated … ago".
-    last_updated: reactive[float | None] = reactive(None)
+    last_updated: reactive[float | None] = reactive(None, repaint=False)
     #: Bumped when the store's rows, marks, filter or sort change: the chrome re-reads it.
-    version = reactive(0)
+    version = reactive(0, repaint=False)
     #: Seconds since start, so ages and countdowns in the header move on.
-    ticks = reactive(0)
-    paused = reactive(False)
+    ticks = reactive(0, repaint=False)
+    paused = reactive(False, repaint=False)
     #: The job whose detail is open (beside the list or full screen), None when none is.
     open_job: reactive[str | None] = reactive(None)
 
