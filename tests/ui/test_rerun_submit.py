@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 from pathlib import Path
@@ -245,3 +246,51 @@ async def test_submit_refuses_a_config_file_that_is_not_json(
             pilot, lambda: "is not JSON" in static_text(screen.query_one("#submit-status", Static))
         )
         assert not sim.uploads and app.screen is screen
+
+
+class Held(httpx.AsyncBaseTransport):
+    """The demo app, with ``POST /upload`` held until the test lets it go."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.release = asyncio.Event()
+        self.waiting = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and request.url.path == "/upload":
+            self.waiting = True
+            await self.release.wait()
+        return await self.inner.handle_async_request(request)
+
+
+async def test_an_upload_can_be_cancelled_and_makes_no_job(
+    clock: FakeClock, tmp_path: Path
+) -> None:
+    doc = tmp_path / "slow.pdf"
+    doc.write_bytes(b"%PDF-1.7 " * 1000)
+    sim = failed_sim(clock)
+    transport = Held(httpx.ASGITransport(app=create_app(sim)))
+    client = ReductoClient("ui-SECRET-key", "http://demo.test", transport=transport)
+    settings = Settings.model_validate(
+        {"base_url": "http://demo.test", "api_key": "ui-SECRET-key", "page_size": 50}
+    )
+    app = ReductoApp(settings, demo=True, client=client, clock=clock, auto_refresh=False)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_loaded(pilot, app)
+        before = len(sim.jobs)
+        await pilot.press("u")
+        await settle(pilot, lambda: isinstance(app.screen, SubmitScreen))
+        screen = app.screen
+        assert isinstance(screen, SubmitScreen)
+        screen.query_one("#paths", Input).value = str(doc)
+        await pilot.press("enter")
+        await settle(pilot, lambda: transport.waiting)
+        await pilot.press("escape")  # while the file is going out: stops it
+        status = screen.query_one("#submit-status", Static)
+        await settle(pilot, lambda: "Cancelled: 0 job(s) created" in static_text(status))
+        transport.release.set()
+        await pilot.pause(0.2)
+        assert app.screen is screen and len(sim.jobs) == before and not sim.uploads
+        await pilot.press("escape")  # nothing running: closes
+        await settle(pilot, lambda: not app.screen.is_modal)
+        assert len(sim.jobs) == before
