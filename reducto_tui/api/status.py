@@ -66,6 +66,27 @@ def job_kind(
     return kind
 
 
+#: The list endpoint's word for each state: shown when a job's raw word would tell another
+#: state than the one it is in (``GET /job``'s "Pending" for a running job).
+STATE_WORDS = {
+    StatusKind.QUEUED: "Pending",
+    StatusKind.RUNNING: "InProgress",
+    StatusKind.COMPLETED: "Completed",
+    StatusKind.FAILED: "Failed",
+    StatusKind.CANCELLED: "Cancelled",
+}
+
+
+def shown_status(raw: str, kind: StatusKind) -> str:
+    """The status word to show for a job in state ``kind``: its raw word when that says the
+    same state, else the list's word for the state ("Pending" with a progress reads as
+    "InProgress", "Failed" + JOB_CANCELLED as "Cancelled"), so the word never contradicts
+    the glyph, the colour, or what ``status:`` filters find."""
+    if kind is StatusKind.UNKNOWN or status_kind(raw) is kind:
+        return raw
+    return STATE_WORDS[kind]
+
+
 #: How far along a job is; a job never moves to a lower stage (unknown is not ranked).
 STAGE = {
     StatusKind.QUEUED: 0,

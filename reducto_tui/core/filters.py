@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from reducto_tui.api.status import StatusKind, status_kind
+from reducto_tui.api.status import StatusKind, shown_status
 from reducto_tui.core.rows import STATUSES, TYPES, JobRow
 from reducto_tui.core.stuck import StuckWatch
 
@@ -236,13 +236,30 @@ class ValueTest:
         return [r for r in rows if r.type in ok]
 
 
+class StatusTest:
+    """``status:value`` judged by what the row shows: its state (queued, running, ...) or the
+    word beside the glyph. Not the raw word: ``GET /job`` calls a running job "Pending" and
+    a cancelled one "Failed", and such a row must be found by ``status:running`` and not by
+    ``status:failed``. Each distinct (word, state) pair is tested once."""
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+        self._memo: dict[tuple[str, StatusKind], bool] = {}
+
+    def __call__(self, row: JobRow) -> bool:
+        key = (row.status, row.kind)
+        hit = self._memo.get(key)
+        if hit is None:
+            shown = shown_status(row.status, row.kind).lower()
+            hit = self._memo[key] = row.kind.value == self.value or self.value in shown
+        return hit
+
+
 def _field(name: str, value: str) -> Predicate:
     if not value:
         raise ValueError(f"'{name}:' needs a value")
     if name == "status":
-        return ValueTest(
-            "status", STATUSES, lambda s: status_kind(s).value == value or value in s.lower()
-        )
+        return StatusTest(value)
     if name == "type":
         return ValueTest("type", TYPES, lambda t: value in t.lower())
     if name == "id":

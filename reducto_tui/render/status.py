@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from reducto_tui.api.status import StatusKind
+from reducto_tui.api.status import StatusKind, shown_status
 from reducto_tui.render.text import clean
 
 GLYPHS = {
@@ -28,4 +28,5 @@ STYLES = {
 def status_badge(raw: str, kind: StatusKind, local: str | None = None) -> Text:
     if local:
         return Text(f"… {local}", style="italic yellow")
-    return Text(f"{GLYPHS[kind]} {clean(raw, single_line=True) or 'unknown'}", style=STYLES[kind])
+    word = clean(shown_status(raw, kind), single_line=True) or "unknown"
+    return Text(f"{GLYPHS[kind]} {word}", style=STYLES[kind])

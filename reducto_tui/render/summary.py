@@ -19,20 +19,26 @@ from reducto_tui.render.usage import usage_of, usage_table
 
 
 def summary(
-    job_id: str, detail: JobDetail, now: float, related: Sequence[tuple[str, str]] = ()
+    job_id: str,
+    detail: JobDetail,
+    now: float,
+    related: Sequence[tuple[str, str]] = (),
+    status: tuple[str, StatusKind] | None = None,
 ) -> RenderableType:
-    """``related``: (label, job id) rows under the id, e.g. ("Re-run of", old id)."""
+    """``related``: (label, job id) rows under the id, e.g. ("Re-run of", old id).
+    ``status``: the (word, state) the job list shows, when it knows the job better than
+    this ``GET /job`` answer does (that endpoint says "Pending" for a running job)."""
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
-    kind = detail.status_kind
+    word, kind = status or (detail.status or "unknown", detail.status_kind)
     created = detail.created
     ts = created.timestamp() if created else None
     grid.add_row("Job ID", safe_text(job_id))
     for label, other in related:
         grid.add_row(label, safe_text(other, style="cyan"))
     grid.add_row("Type", safe_text(detail.type or "unknown"))
-    grid.add_row("Status", status_badge(detail.status or "unknown", kind))
+    grid.add_row("Status", status_badge(word, kind))
     if kind == StatusKind.RUNNING and detail.progress_fraction is not None:
         grid.add_row("Progress", Text(fmt.progress_bar(detail.progress_fraction, 40), style="cyan"))
     created_text = "unknown" if ts is None else f"{fmt.absolute(ts)} ({fmt.ago(ts, now)})"

@@ -123,6 +123,9 @@ class DetailLayout(MainBase):
     def detail_updated(self, event: DetailPane.Updated) -> None:
         """The pane fetched its job (it may be on a DetailScreen: the app passes it on)."""
         changes = self.store.update_detail(event.job_id, event.detail)
+        row = self.store.by_id.get(event.job_id)
+        if row is not None:  # the pane shows the state the table shows
+            self.detail.show_status(row.job_id, row.status, row.kind)
         if changes:
             self.table.refresh_rows()
             self.notify_finished(changes.finished)

@@ -49,7 +49,7 @@ from reducto_tui.api.models import (
     UrlResult,
     V3ExtractResponse,
 )
-from reducto_tui.api.status import is_finished
+from reducto_tui.api.status import STAGE, StatusKind, is_finished
 from reducto_tui.core.follow import DEFAULT_INTERVAL, FollowPace
 from reducto_tui.core.rerun import Lineage
 from reducto_tui.export import dumps, job_json
@@ -168,6 +168,8 @@ class DetailPane(Vertical):
         self._pending: str | None = None
         self._pending_tab: str | None = None
         self._ready = False
+        #: The (word, state) the job list shows for this job (see :meth:`show_status`).
+        self._listed: tuple[str, StatusKind] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-title")
@@ -253,6 +255,7 @@ class DetailPane(Vertical):
         self._pending = None
         self.job_id = job_id
         self.detail = None
+        self._listed = None
         self._data = None
         self.error = None
         self._raw_for = None
@@ -361,15 +364,34 @@ class DetailPane(Vertical):
                 ("  [ ]: tabs · esc: back", "dim"),
             )
         )
-        lineage = getattr(self.app, "lineage", None)  # the app's: which job re-runs which
-        related = lineage.related(self.job_id) if isinstance(lineage, Lineage) else ()
-        self.query_one("#summary", Static).update(
-            summary(self.job_id, detail, time.time(), related)
-        )
+        self._show_summary()
         self._render_result(detail.result)
         self.post_message(self.Updated(self.job_id, detail))
         if self.query_one(TabbedContent).active == "tab-raw":
             self._fill_raw()
+
+    def show_status(self, job_id: str, word: str, kind: StatusKind) -> None:
+        """Show the job's state as the job list does. The list merges both endpoints and
+        never goes backwards; ``GET /job`` alone says "Pending" for a job the list knows is
+        InProgress, and the table and this pane must not disagree."""
+        if job_id != self.job_id or self._listed == (word, kind):
+            return
+        self._listed = (word, kind)
+        if self.detail is not None:
+            self._show_summary()
+
+    def _show_summary(self) -> None:
+        assert self.job_id is not None and self.detail is not None
+        listed = self._listed
+        own = STAGE.get(self.detail.status_kind)
+        # The list's state, unless this answer is news it has not merged yet (a later stage).
+        if listed is not None and own is not None and STAGE.get(listed[1], -1) < own:
+            listed = None
+        lineage = getattr(self.app, "lineage", None)  # the app's: which job re-runs which
+        related = lineage.related(self.job_id) if isinstance(lineage, Lineage) else ()
+        self.query_one("#summary", Static).update(
+            summary(self.job_id, self.detail, time.time(), related, status=listed)
+        )
 
     def _title(self, text: Text) -> None:
         self._heading = text

@@ -21,6 +21,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reducto_tui.api.status import shown_status
 from reducto_tui.core.rows import JobRow
 from reducto_tui.core.store import JobView
 from reducto_tui.render import format as fmt
@@ -414,7 +415,7 @@ class JobTable(ScrollView, can_focus=True):
         if key == "status":
             if row.local:
                 return f"… {row.local}", _LOCAL
-            label = clean(row.status, True) or "unknown"
+            label = clean(shown_status(row.status, row.kind), True) or "unknown"
             return f"{GLYPHS[row.kind]} {label}", _STATUS[row.kind]
         if key == "type":
             return clean(row.type, True), _BASE
