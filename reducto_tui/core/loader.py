@@ -45,6 +45,9 @@ class PageOutcome:
     pages: int = 0
     #: Every job id the pages held (a refresh covers these; the poller skips them).
     ids: set[str] = field(default_factory=set)
+    #: Loaded jobs the refreshed first page should hold (created within its span) but does
+    #: not: deleted by someone else, or past retention. The poller asks each once.
+    vanished: set[str] = field(default_factory=set)
 
     @property
     def ok(self) -> bool:
@@ -123,6 +126,7 @@ class PageLoader:
         page = await self._page(None)
         outcome.pages = 1
         jobs: list[SingleJob] = list(page.jobs)
+        page_one = jobs[:]
         # Nothing of this page known yet (and something loaded before): jobs may be missing
         # between this page and the old top. Follow the cursor until a known job shows up.
         stopped = None
@@ -137,8 +141,27 @@ class PageLoader:
                 "more may be missing until a refresh loads them."
             )
         outcome.ids = {j.job_id for j in jobs}
+        outcome.vanished = self._vanished(page_one, outcome.ids)
         self._fetched(on_fetched)
         outcome.changes = self.store.merge_first_page(jobs)
+
+    def _vanished(self, page: list[SingleJob], listed: set[str]) -> set[str]:
+        """Loaded rows created within the first page's span that the page does not hold.
+        Rows are in API order (newest first), so the scan stops below the page's oldest."""
+        times = [j.created for j in page]
+        if not page or any(t is None for t in times):
+            return set()
+        stamps = [t.timestamp() for t in times if t is not None]
+        oldest, newest = min(stamps), max(stamps)
+        gone: set[str] = set()
+        for row in self.store.rows:
+            if row.created is None:
+                continue
+            if row.created < oldest:
+                break
+            if row.created <= newest and row.job_id not in listed and row.local != "deleted":
+                gone.add(row.job_id)
+        return gone
 
     async def _follow(
         self, cursor: str | None, jobs: list[SingleJob], outcome: PageOutcome, budget: int

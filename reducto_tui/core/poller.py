@@ -6,8 +6,8 @@ for loaded jobs below it that can still change. Finished jobs are never polled, 
 asked more often than every ``min_job_interval`` seconds, and a job that does not change is
 asked half as often each time (5, 10, 20, 40, 60 s).
 
-One job's error never fails the round: 404 marks it expired, 409 deleting, 410 deleted (and
-it is not asked again); 429, 5xx and network errors put the whole poller on its backoff
+One job's error never fails the round: 404 marks it expired, 410 deleted (and it is not
+asked again), 409 deleting (asked ever less often until it is gone); 429, 5xx and network errors put the whole poller on its backoff
 (honouring ``Retry-After``, at least 1 s, capped); 401/403 stop polling until the user acts,
 since a rejected key will not fix itself. The clock is injected so tests need no sleeps.
 """
@@ -18,7 +18,7 @@ import asyncio
 import math
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 
 from reducto_tui.api.client import ReductoClient
@@ -92,8 +92,11 @@ class Poller:
         self.visible: set[str] = set()
         #: Jobs the API answered 404 for (past retention, or unknown): never asked again.
         self.expired: set[str] = set()
-        #: Jobs answering 409 (being deleted) or 410 (deleted): never asked again.
+        #: Jobs answering 410 (deleted): never asked again.
         self.deleted: set[str] = set()
+        #: Jobs answering 409 (being deleted): asked on the slowing schedule until 410/404,
+        #: so a row does not say "deleting" for ever.
+        self.deleting: set[str] = set()
         #: Per job: (when to ask next, current gap). A job that did not change is asked half
         #: as often next time, from ``max(interval, min_job_interval)`` to ``max_job_interval``.
         self._job_schedule: dict[str, tuple[float, float]] = {}
@@ -152,23 +155,32 @@ class Poller:
             self.next_due = self.clock()
         return self.paused
 
-    def jobs_to_refresh(self, first_page_ids: set[str]) -> list[str]:
+    def jobs_to_refresh(self, first_page_ids: set[str], vanished: Iterable[str] = ()) -> list[str]:
         """Jobs that can still change and are due a check: those below the first page (the
-        list refresh does not cover them), and running ones on screen (the list carries no
-        progress, so their bars would never move)."""
+        list refresh does not cover them), running ones on screen (the list carries no
+        progress, so their bars would never move), jobs being deleted (until they are gone),
+        and ``vanished`` ones (missing from the list where it should hold them: deleted by
+        someone else, finished or not)."""
         now = self.clock()
+        check = self.deleting.union(vanished)
         return [
             r.job_id
             for r in self.store.rows
-            if r.kind not in FINISHED
-            and (
-                r.job_id not in first_page_ids
-                or (r.job_id in self.visible and r.kind is StatusKind.RUNNING)
+            if (
+                r.job_id in check
+                or (
+                    r.kind not in FINISHED
+                    and r.local not in ("deleted", "deleting")
+                    and (
+                        r.job_id not in first_page_ids
+                        or (r.job_id in self.visible and r.kind is StatusKind.RUNNING)
+                    )
+                )
             )
             and r.job_id not in self.followed
             and r.job_id not in self.expired
             and r.job_id not in self.deleted
-            and r.local not in ("deleted", "deleting")
+            and r.local != "deleted"
             and self._job_schedule.get(r.job_id, (0.0, 0.0))[0] <= now
             and now - self._last_asked.get(r.job_id, -math.inf) >= self.min_job_interval
         ]
@@ -197,7 +209,8 @@ class Poller:
                 self.record_failure(exc)
                 return changes
             changes.extend(page.changes)
-            failure = await self._refresh_jobs(self.jobs_to_refresh(page.ids), changes)
+            due = self.jobs_to_refresh(page.ids, page.vanished)
+            failure = await self._refresh_jobs(due, changes)
         finally:
             if round_ == self._round:
                 self.running = False
@@ -221,11 +234,16 @@ class Poller:
                 try:
                     detail = await self.client.get_job(job_id)
                 except NotFoundError:
+                    self.deleting.discard(job_id)
                     self._stop(job_id, "expired", self.expired, changes)
                     return
                 except JobDeletedError as exc:
-                    state = "deleted" if exc.gone else "deleting"
-                    self._stop(job_id, state, self.deleted, changes)
+                    if exc.gone:
+                        self.deleting.discard(job_id)
+                        self._stop(job_id, "deleted", self.deleted, changes)
+                    else:  # 409: its data is going; ask (ever less often) until it is gone
+                        self._stop(job_id, "deleting", self.deleting, changes)
+                        self._reschedule(job_id, changed=False)
                     return
                 except (AuthError, *TRANSIENT) as exc:
                     trouble.append(exc)

@@ -209,12 +209,23 @@ async def test_a_deleted_job_in_a_round_of_50_never_fails_the_round() -> None:
     others = [r for r in rows if r not in (deleting, gone)]
     assert len(others) == 48 and all(r.progress is not None for r in others)
     assert all(f"/job/{r.job_id}" in transport.paths for r in rows)
-    clock.advance(600)
+    clock.advance(2)  # the next round, too soon for the deleting job's slower pace
+    transport.paths.clear()
+    await poller.poll_once()
+    assert f"/job/{deleting.job_id}" not in transport.paths
+    clock.advance(600)  # by now its cleanup is over: asked again, it answers 410
     transport.paths.clear()
     await poller.poll_once()
     asked = set(transport.paths)
-    assert f"/job/{deleting.job_id}" not in asked and f"/job/{gone.job_id}" not in asked
+    # A deleted job is never asked again; a deleting one until it is gone, so its row
+    # does not say "deleting" for ever.
+    assert f"/job/{gone.job_id}" not in asked and f"/job/{deleting.job_id}" in asked
+    assert deleting.local == "deleted"
     assert f"/job/{others[0].job_id}" in asked
+    clock.advance(600)
+    transport.paths.clear()
+    await poller.poll_once()
+    assert f"/job/{deleting.job_id}" not in transport.paths
 
 
 class PathFaults(httpx.AsyncBaseTransport):
@@ -345,3 +356,27 @@ async def test_a_fast_round_never_asks_one_job_more_often_than_every_2_s() -> No
     gaps = [b - a for a, b in itertools.pairwise(asked_at)]
     assert gaps and min(gaps) >= 2.0
     assert Poller(client, store, min_job_interval=0.1).min_job_interval == 1.0
+
+
+async def test_finished_jobs_deleted_by_another_client_are_marked_deleted() -> None:
+    # Seen in tmux (issue 12): completed jobs deleted with DELETE /job by a second client
+    # stayed "Completed" for ever, since finished jobs are never polled.
+    sim, clock, transport, client, store = setup(jobs=60)
+    poller = Poller(client, store, interval=5, page_size=20, clock=clock)
+    await poller.loader.first_page()
+    victims = [r for r in store.rows[2:18] if r.kind is StatusKind.COMPLETED][:2]
+    assert len(victims) == 2
+    async with ReductoClient("other", "http://demo.test", transport=transport) as other:
+        for row in victims:
+            await other.delete_job(row.job_id)
+    clock.advance(5)
+    transport.paths.clear()
+    await poller.poll_once()
+    # Gone from the list where it should be: each is asked once (410: the cleanup is over).
+    assert all(f"/job/{r.job_id}" in transport.paths for r in victims)
+    assert [r.local for r in victims] == ["deleted", "deleted"]
+    assert sum(p.startswith("/job/") for p in transport.paths) == 2  # nothing else asked
+    clock.advance(600)
+    transport.paths.clear()
+    await poller.poll_once()
+    assert not any(p.startswith("/job/") for p in transport.paths)
