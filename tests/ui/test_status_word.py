@@ -22,9 +22,9 @@ async def test_table_and_detail_agree_on_a_job_that_just_started(clock: FakeCloc
         await wait_loaded(pilot, app)
         index = app.store.view.index_of(job.job_id)
         assert index is not None
-        app.table.set_cursor(index)
+        app.main.table.set_cursor(index)
         await pilot.press("enter")
-        await settle(pilot, lambda: app.detail.detail is not None)
+        await settle(pilot, lambda: app.main.detail.detail is not None)
         await pilot.pause(0.3)
         lines = screen_lines(app)
         short = job.job_id[:8]
