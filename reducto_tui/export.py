@@ -21,6 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic_core import PydanticSerializationError
+
+from reducto_tui.api.errors import BadResponseError
 from reducto_tui.api.lazy import raw_items
 from reducto_tui.api.models import (
     ExtractResponse,
@@ -35,6 +38,7 @@ from reducto_tui.api.models import (
 )
 from reducto_tui.core.rows import JobRow
 from reducto_tui.render.format import absolute
+from reducto_tui.render.text import clean
 
 
 @dataclass(frozen=True)
@@ -174,6 +178,12 @@ def _plain(value: Any) -> Any:
 
 
 def chunks_markdown(result: FullResult, title: str) -> str:
+    """Markdown is read by people, often with ``cat`` in a terminal: server text goes through
+    :func:`clean` (control characters become visible escapes; tabs and line breaks stay)."""
+    return clean(_chunks_markdown(result, title))
+
+
+def _chunks_markdown(result: FullResult, title: str) -> str:
     out = [f"# {title}\n"]
     seen: set[int] = set()
     for n, chunk in enumerate(result.chunks, 1):
@@ -213,12 +223,22 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_cell(value: Any) -> Any:
-    """``value`` safe for a spreadsheet: text that would start a formula gets a leading
-    ``'``. Numbers we produced ourselves are left as numbers."""
+    """``value`` safe for a spreadsheet and a terminal: text that would start a formula gets
+    a leading ``'``, and control characters other than tab and newline become the visible
+    escapes :func:`clean` writes. Numbers we produced ourselves are left as numbers.
+
+    Why escape, when JSON and JSONL keep the text exact: CSV has no escape of its own for
+    control characters, and a CSV is as often ``cat``-ed or opened in a viewer as parsed;
+    an ESC sequence there retitles the window or writes the clipboard. Tab and newline are
+    ordinary cell content that the csv module quotes; a lone CR would overwrite the line.
+    """
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    if isinstance(value, str):
+        shown = clean(value)
+        if value.startswith(_FORMULA_START) or shown.startswith(_FORMULA_START):
+            return "'" + shown
+        return shown
     return value
 
 
@@ -260,7 +280,31 @@ def row_record(row: JobRow) -> dict[str, Any]:
     }
 
 
+#: What writing JSON nested a few hundred levels deep raises: Python's ``json`` and our own
+#: walks run out of stack, pydantic calls it a circular reference. A server can send such
+#: JSON and it still parses (Python's parser goes ~1000 levels deep).
+TOO_DEEP = (RecursionError, PydanticSerializationError)
+
+
+def too_deep(doing: str = "write it out", then: str = "nothing was written") -> BadResponseError:
+    """The one message for JSON too deeply nested to write (a server's answer we cannot use:
+    the CLI's exit code 4, as for any unusable answer)."""
+    tail = f"; {then}." if then else "."
+    return BadResponseError(
+        f"The job's JSON is nested too deeply (hundreds of levels) to {doing}{tail}"
+    )
+
+
 def render_job(fmt: ExportFormat, detail: JobDetail, job_id: str) -> str:
+    """One job in ``fmt``. Raises ``ValueError`` when ``fmt`` does not fit the job, and
+    :func:`too_deep`'s error for JSON nested too deeply to write."""
+    try:
+        return _render_job(fmt, detail, job_id)
+    except TOO_DEEP as exc:
+        raise too_deep() from exc
+
+
+def _render_job(fmt: ExportFormat, detail: JobDetail, job_id: str) -> str:
     if fmt is JOB_JSON:
         return job_json(detail, job_id)
     if fmt in (CHUNKS_MD, BLOCKS_CSV, BLOCKS_JSONL):

@@ -16,13 +16,13 @@ from reducto_tui.api.models import JobDetail, UnknownResult
 from reducto_tui.api.status import StatusKind, status_kind
 from reducto_tui.cli.archive_use import archived_detail
 from reducto_tui.cli.context import global_options, load, make_client, run, stdout_is_terminal
-from reducto_tui.cli.exits import FAILED, CliError
+from reducto_tui.cli.exits import FAILED, CliError, from_api
 from reducto_tui.cli.jsonout import dumps
 from reducto_tui.cli.output import default_format, write
 from reducto_tui.cli.resolve import with_job
 from reducto_tui.cli.url_results import inline_url_results
 from reducto_tui.cli.waiting import wait_for_job
-from reducto_tui.export import chunks_markdown, full_result
+from reducto_tui.export import TOO_DEEP, chunks_markdown, full_result, too_deep
 from reducto_tui.render import format as fmt
 from reducto_tui.render.summary import summary
 from reducto_tui.render.text import clean
@@ -152,7 +152,11 @@ def command(
 
 def _print(form: str, job_id: str, detail: JobDetail) -> None:
     if form == "json":
-        write(dumps(job_record(detail, job_id), indent=2) + "\n")
+        try:
+            text = dumps(job_record(detail, job_id), indent=2) + "\n"
+        except TOO_DEEP as exc:
+            raise from_api(too_deep("print")) from exc
+        write(text)
     elif form == "summary":
         Console(file=sys.stdout, highlight=False).print(summary(job_id, detail, time.time()))
     else:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -34,6 +35,10 @@ CSI_CLEAR = "\x1b[2J\x1b[H"
 C1_CSI = "\x9b2J"
 BIDI = "\u202e"
 
+#: Text for a result that tries every way of acting on a terminal, with a tab and a line
+#: break a reader should keep.
+HOSTILE_TEXT = f"{OSC_TITLE}Title{CSI_CLEAR} a\tb\nnext line{C1_CSI} {BIDI}gpj.exe over\rwrite"
+
 #: Placeholders replaced in the JSON text by values ``json.dumps`` cannot write.
 _HUGE_FLOAT = "@@1e400@@"
 _HUGE_INT = "@@5000 digits@@"
@@ -46,6 +51,8 @@ CASES = {
     "missing-osc": "404 whose detail holds OSC/CSI sequences",
     "endless": "200 with a chunked body that never ends",
     "deep": "200 with JSON nested 100,000 levels",
+    "osc-result": "a parse result whose chunk and block text hold OSC/CSI, C1, bidi and CR",
+    "deep-900": "a completed job whose result holds JSON nested 900 levels (any deep-N works)",
     "bad-gzip": "200 claiming gzip, with bytes that are not gzip",
     "drip": "200 sending one byte every --drip seconds, forever",
     "huge-int": "a 5000-digit integer in num_pages",
@@ -202,6 +209,48 @@ def create_app(jobs_case: str = "normal", drip_interval: float = 5.0) -> Starlet
             return bad_gzip()
         if job_id == "drip":
             return drip()
+        if job_id == "osc-result":
+            result = _parse_result(base)
+            result["result"]["chunks"] = [
+                {
+                    "content": HOSTILE_TEXT,
+                    "embed": HOSTILE_TEXT,
+                    "blocks": [
+                        {
+                            "type": "Text",
+                            "content": HOSTILE_TEXT,
+                            "bbox": {
+                                "left": 0.1,
+                                "top": 0.1,
+                                "width": 0.5,
+                                "height": 0.1,
+                                "page": 1,
+                            },
+                        },
+                        {
+                            "type": "Text",
+                            "content": '=HYPERLINK("http://x")',
+                            "bbox": {
+                                "left": 0.1,
+                                "top": 0.3,
+                                "width": 0.5,
+                                "height": 0.1,
+                                "page": 1,
+                            },
+                        },
+                    ],
+                }
+            ]
+            return _raw(_detail(known[job_id], result))
+        depth = re.fullmatch(r"deep-(\d{1,4})", job_id)
+        if depth:
+            # Readable (Python's parser goes ~1000 levels), yet deeper than the serialisers
+            # that write JSON back out go: each writer must say so, not crash.
+            n = int(depth[1])
+            result = _parse_result(base)
+            result["result"]["chunks"][0]["extra"] = "@@deep@@"
+            body = raw_json(_detail(_job(job_id), result))
+            return Response(body.replace(b'"@@deep@@"', b"[" * n + b"]" * n))
         if job_id == "redirect":
             return _raw(_detail(known[job_id], _parse_result(base, f"{base}/hop/3")))
         if job_id == "redirect-loop":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual import on, work
 from textual.notifications import SeverityLevel
 
+from reducto_tui.api.errors import ReductoError
 from reducto_tui.core import actions
 from reducto_tui.core.rows import JobRow
 from reducto_tui.render.text import clean, sentence
@@ -127,7 +128,11 @@ class JobActions(MainBase):
         self.notify(f"Copied job id {shown} (needs a terminal with OSC 52 clipboard support).")
 
     def action_copy_json(self) -> None:
-        text = self.detail.raw_json() if self.open_job else None
+        try:
+            text = self.detail.raw_json() if self.open_job else None
+        except ReductoError as exc:  # JSON nested too deeply to write
+            self.notify(exc.message, severity="error")
+            return
         if text is None:
             self.notify("Open a job (enter) to copy its result JSON.", severity="warning")
             return

@@ -52,7 +52,7 @@ from reducto_tui.api.models import (
 from reducto_tui.api.status import STAGE, StatusKind, is_finished
 from reducto_tui.core.follow import DEFAULT_INTERVAL, FollowPace
 from reducto_tui.core.rerun import Lineage
-from reducto_tui.export import dumps, job_json
+from reducto_tui.export import TOO_DEEP, dumps, job_json, too_deep
 from reducto_tui.render.chart import chart_view
 from reducto_tui.render.classify import classify_view
 from reducto_tui.render.edit import edit_view
@@ -636,8 +636,17 @@ class DetailPane(Vertical):
         if source is None or self._raw_for is source:
             return
         self._raw_for = source
+        try:
+            parts = self._raw_parts()
+        except TOO_DEEP:
+            self._raw_too_deep()
+            return
         # In a box the worker empties: a finished worker keeps its arguments.
-        self._dump_raw([self._raw_parts()])
+        self._dump_raw([parts])
+
+    def _raw_too_deep(self) -> None:
+        message = too_deep("show", then="").message
+        self.query_one("#raw", JsonView).set_lines([message])
 
     def _raw_parts(self) -> list[bytes | memoryview]:
         """The shown job's JSON text, in pieces (the job as received, its id first)."""
@@ -678,7 +687,11 @@ class DetailPane(Vertical):
         view.find(event.value)
 
     def raw_json(self) -> str | None:
+        """The open job's JSON; raises :class:`ReductoError` for JSON too deep to write."""
         if self.detail is None or self.job_id is None:
             return None
-        text = b"".join(self._raw_parts())
-        return dumps(decode_in_pieces(text))
+        try:
+            text = b"".join(self._raw_parts())
+            return dumps(decode_in_pieces(text))
+        except TOO_DEEP as exc:
+            raise too_deep("copy", then="nothing was copied") from exc
