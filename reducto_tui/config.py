@@ -5,7 +5,9 @@ Order, weakest first: defaults, ``config.toml``, ``REDUCTO_*`` environment, comm
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from reducto_tui.api.client import (
     insecure_key_problem,
 )
 from reducto_tui.core.keys import KeymapError, check_keymap
+from reducto_tui.export import write_atomic
 
 APP_NAME = "reducto-tui"
 ENV_VARS = {
@@ -67,6 +70,8 @@ class Settings(BaseModel):
     archive_url: SecretStr | None = None
     archive_results: bool = False
     archive_days: float = Field(default=7.0, ge=0)
+    #: The TUI's colour theme (a Textual theme name); the app remembers the last one chosen.
+    theme: str | None = None
     #: action name -> key(s), e.g. {"cancel": "x"}; see the help screen for action names.
     keys: dict[str, str] = Field(default_factory=dict)
 
@@ -182,3 +187,32 @@ def check_sendable(settings: Settings) -> None:
     problem = insecure_key_problem(settings.base_url)
     if key and problem and not settings.allow_insecure_http:
         raise ConfigError(problem)
+
+
+_TOP_LEVEL_THEME = re.compile(r"^theme\s*=.*$", re.MULTILINE)
+
+
+def remember_theme(path: Path, theme: str) -> None:
+    """Set ``theme = "<theme>"`` in the config file, keeping every other line as it is.
+
+    Written atomically and readable by the owner only (0600): the file may hold the API
+    key. A file that is not valid TOML is left alone (:class:`ConfigError`), as is one
+    the new line would break.
+    """
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML, not changed: {exc}") from None
+    line = f"theme = {json.dumps(theme)}"
+    table = re.search(r"^\s*\[", text, re.MULTILINE)  # keys before the first table are top-level
+    head, tail = (text[: table.start()], text[table.start() :]) if table else (text, "")
+    if _TOP_LEVEL_THEME.search(head):
+        head = _TOP_LEVEL_THEME.sub(lambda _: line, head, count=1)
+    else:
+        head = f"{line}\n{head}"
+    new = head + tail
+    if tomllib.loads(new).get("theme") != theme:
+        raise ConfigError(f"Could not set the theme in {path}.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, new, overwrite=True, mode=0o600)

@@ -365,12 +365,14 @@ def default_name(job_id: str | None, fmt: ExportFormat) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", stem) + fmt.suffix
 
 
-def write_atomic(path: Path, text: str | Iterable[str], *, overwrite: bool = False) -> Path:
+def write_atomic(
+    path: Path, text: str | Iterable[str], *, overwrite: bool = False, mode: int = 0o666
+) -> Path:
     """Write ``text`` (one string, or pieces written as they come) to ``path`` all at once
     or not at all.
 
-    The text goes to a temporary file beside ``path`` (created with mode 0666 less the
-    umask, as any new file), then takes the name in one step. Without ``overwrite`` that
+    The text goes to a temporary file beside ``path`` (created with ``mode``, 0666 by
+    default, less the umask), then takes the name in one step. Without ``overwrite`` that
     step is a hard link, which fails if anything holds the name by then (another export
     that won the race, a dangling symlink): ``FileExistsError``, and the other file is left
     untouched. ``OSError`` if the directory cannot be written. Nothing partial is left.
@@ -380,7 +382,7 @@ def write_atomic(path: Path, text: str | Iterable[str], *, overwrite: bool = Fal
         raise FileExistsError(f"{path} already exists.")
     directory = path.parent if str(path.parent) else Path(".")
     tmp = directory / f".{path.name}.{secrets.token_hex(6)}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o666)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, mode)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             for piece in (text,) if isinstance(text, str) else text:

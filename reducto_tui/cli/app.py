@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from reducto_tui import __version__
-from reducto_tui.cli.context import global_options, globals_of, load
-from reducto_tui.cli.exits import EXIT_CODES_HELP
+from reducto_tui.cli.context import global_options, globals_of, load, settings_path
+from reducto_tui.cli.exits import CRASH, EXIT_CODES_HELP
 from reducto_tui.cli.root import RootGroup
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 DEMO_KEY = "demo-key"
 
@@ -67,7 +71,7 @@ def main(
         globals_of(ctx).base_url = server.url
         settings = load(ctx, api_key=DEMO_KEY, **overrides)
         try:
-            ReductoApp(settings, demo=True).run()
+            run_app(ReductoApp(settings, demo=True, config_file=settings_path(ctx)))
         finally:
             server.stop()
         return
@@ -78,7 +82,14 @@ def main(
             "or try `reducto-tui --demo`.",
             err=True,
         )
-    ReductoApp(settings).run()
+    run_app(ReductoApp(settings, config_file=settings_path(ctx)))
+
+
+def run_app(app: App[None]) -> None:
+    """Run the TUI; a crash (Textual prints its traceback and stops) exits with CRASH."""
+    app.run()
+    if app.return_code:
+        sys.exit(CRASH)
 
 
 @main.group(epilog=EXIT_CODES_HELP)

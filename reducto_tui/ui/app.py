@@ -14,9 +14,10 @@ from textual import events, on
 from textual.app import App, SystemCommand
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.theme import Theme
 
 from reducto_tui.api.client import ReductoClient
-from reducto_tui.config import Settings, make_client
+from reducto_tui.config import ConfigError, Settings, make_client, remember_theme
 from reducto_tui.core.poller import Poller
 from reducto_tui.core.rerun import Lineage
 from reducto_tui.core.store import JobStore
@@ -29,17 +30,17 @@ from reducto_tui.ui.services import Services
 from reducto_tui.ui.widgets.detail import DetailPane
 
 
-def stylesheet() -> Path:
-    """styles/app.tcss, from the wheel (package data) or the source tree."""
-    packaged = resources.files("reducto_tui").joinpath("styles/app.tcss")
+def stylesheet(name: str) -> Path:
+    """styles/<name>, from the wheel (package data) or the source tree."""
+    packaged = resources.files("reducto_tui").joinpath(f"styles/{name}")
     if packaged.is_file():
         return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "styles" / "app.tcss"
+    return Path(__file__).resolve().parents[2] / "styles" / name
 
 
 class ReductoApp(App[None]):
     TITLE = "reducto-tui"
-    CSS_PATH = str(stylesheet())
+    CSS_PATH = [str(stylesheet("app.tcss")), str(stylesheet("dialogs.tcss"))]
     # Every key is the app's, so it works on the full-screen detail as beside the list;
     # the actions that act on the list or on jobs are the main screen's (see the end).
     BINDINGS = bindings()
@@ -52,9 +53,12 @@ class ReductoApp(App[None]):
         client: ReductoClient | None = None,
         clock: Callable[[], float] = time.time,
         auto_refresh: bool = True,
+        config_file: Path | None = None,
     ) -> None:
+        """``config_file``: where the chosen theme is remembered (None: it is not)."""
         super().__init__()
         self.settings = settings
+        self.config_file = config_file
         self.demo = demo
         self.clock = clock
         self.client = client or make_client(settings)
@@ -73,6 +77,8 @@ class ReductoApp(App[None]):
         self.main = MainScreen(services)
         if settings.keys:
             self.set_keymap(settings.keys)
+        if settings.theme in self.available_themes:
+            self.theme = settings.theme
 
     def get_default_screen(self) -> Screen[Any]:
         return self.main
@@ -93,6 +99,22 @@ class ReductoApp(App[None]):
             clean(message), title=clean(title), severity=severity, timeout=timeout, markup=False
         )
 
+    def on_mount(self) -> None:
+        if self.settings.theme and self.settings.theme not in self.available_themes:
+            self.notify(f"Unknown theme {self.settings.theme!r} in the config.", severity="warning")
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+
+    def _remember_theme(self, theme: Theme) -> None:
+        if self.config_file is None or theme.name == self.settings.theme:
+            return
+        try:
+            remember_theme(self.config_file, theme.name)
+        except (ConfigError, OSError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            self.notify(f"The theme is not remembered: {reason}", severity="warning")
+            return
+        self.settings.theme = theme.name
+
     async def on_unmount(self) -> None:
         await self.client.aclose()
 
@@ -108,11 +130,24 @@ class ReductoApp(App[None]):
     # ------------------------------------------------------------------ what applies now
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Keys, footer and palette offer an action only where it applies (see commands)."""
+        """Keys, footer and palette offer an action only where it applies (see commands).
+        In read-only mode the keys of cancel and delete still reach their action, which
+        says why it does nothing; the footer and the palette do not offer them."""
         command = BY_ACTION.get(action)
-        return True if command is None else self._enabled(command, self.screen)
+        if command is None:
+            return True
+        return self._enabled(command.when - {When.WRITE}, self.screen)
 
-    def _enabled(self, command: Command, screen: Screen[Any]) -> bool:
+    def footer_label(self, action: str, label: str) -> str | None:
+        """The footer's label for ``action`` now; None hides it (read-only)."""
+        command = BY_ACTION.get(action)
+        if command is not None and not self._enabled(command.when, self.screen):
+            return None
+        if command is not None and command.id == "pause" and self.poller.paused:
+            return "Resume"
+        return label
+
+    def _enabled(self, when: frozenset[When], screen: Screen[Any]) -> bool:
         if screen.is_modal:
             return False  # a dialog's own keys only (ctrl+q still quits)
         checks = {
@@ -121,7 +156,7 @@ class ReductoApp(App[None]):
             When.DETAIL: self.main.open_job is not None,
             When.WRITE: not self.settings.read_only,
         }
-        return all(checks[w] for w in command.when)
+        return all(checks[w] for w in when)
 
     # ------------------------------------------------------------------ help & palette
 
@@ -133,7 +168,7 @@ class ReductoApp(App[None]):
         """The command palette lists the actions that apply here, with their keys."""
         yield from super().get_system_commands(screen)
         for command in COMMANDS:
-            if command.id != "quit" and self._enabled(command, screen):
+            if command.id != "quit" and self._enabled(command.when, screen):
                 yield SystemCommand(
                     f"{command.label} ({self.key_display(command)})",
                     command.description,

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+import pytest
+
 from reducto_tui.demo.simulator import Simulator
 from reducto_tui.ui.app import ReductoApp
 from tests.conftest import FakeClock
@@ -16,9 +18,11 @@ from tests.ui.conftest import AppPilot, make_app, settle, wait_loaded
 SnapCompare = Callable[..., bool]
 
 
-def app_at_frozen_time() -> ReductoApp:
+def app_at_frozen_time(theme: str | None = None) -> ReductoApp:
     clock = FakeClock()
-    return make_app(Simulator(jobs=300, seed=7, clock=clock, arrival_interval=0), clock)
+    return make_app(
+        Simulator(jobs=300, seed=7, clock=clock, arrival_interval=0), clock, theme=theme
+    )
 
 
 def the_app(pilot: AppPilot) -> ReductoApp:
@@ -36,6 +40,18 @@ def test_main_screen_wide(snap_compare: SnapCompare) -> None:
 
 def test_main_screen_80x24(snap_compare: SnapCompare) -> None:
     assert snap_compare(app_at_frozen_time(), terminal_size=(80, 24), run_before=loaded)
+
+
+@pytest.mark.parametrize("theme", ["textual-light", "nord", "gruvbox"])
+def test_main_screen_in_theme(snap_compare: SnapCompare, theme: str) -> None:
+    """Header, table, cursor, marks and status line in a light and two dark themes."""
+
+    async def run(pilot: AppPilot) -> None:
+        await loaded(pilot)
+        await pilot.press("down", "space", "down", "space", "down")
+
+    app = app_at_frozen_time(theme=theme)
+    assert snap_compare(app, terminal_size=(120, 20), run_before=run)
 
 
 def test_filter_in_use(snap_compare: SnapCompare) -> None:

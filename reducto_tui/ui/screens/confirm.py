@@ -16,13 +16,6 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("escape,n", "answer(False)", "No"),
         Binding("y", "answer(True)", "Yes"),
     ]
-    DEFAULT_CSS = """
-    ConfirmScreen { align: center middle; }
-    ConfirmScreen > Vertical { width: 72; height: auto; max-height: 80%; border: thick $warning; background: $surface; padding: 1 2; }
-    ConfirmScreen #question { height: auto; max-height: 20; overflow-y: auto; }
-    ConfirmScreen Horizontal { height: auto; align: right middle; margin-top: 1; }
-    ConfirmScreen Button { margin-left: 2; }
-    """
 
     def __init__(
         self, title: str, body: RenderableType, yes: str = "Yes", include: str | None = None
@@ -39,11 +32,12 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical():
             yield Static(self.title_text, markup=False, classes="title")
             yield Static(self.body, id="question")
-            if self.include:
-                yield Checkbox(self.include, value=False, id="include")
-            with Horizontal():
-                yield Button("No", id="no", variant="primary")
-                yield Button(self.yes, id="yes", variant="error")
+            with Vertical(classes="foot"):  # stays on screen; the question scrolls
+                if self.include:
+                    yield Checkbox(self.include, value=False, id="include")
+                with Horizontal():
+                    yield Button("No", id="no", variant="primary")
+                    yield Button(self.yes, id="yes", variant="error")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

@@ -15,13 +15,6 @@ class DeleteScreen(ModalScreen[tuple[bool, bool]]):
     """Dismisses with (confirmed, include_persisted)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
-    DEFAULT_CSS = """
-    DeleteScreen { align: center middle; }
-    DeleteScreen > Vertical { width: 76; height: auto; border: thick $error; background: $surface; padding: 1 2; }
-    DeleteScreen Horizontal { height: auto; align: right middle; margin-top: 1; }
-    DeleteScreen Button { margin-left: 2; }
-    DeleteScreen #names { height: auto; max-height: 12; overflow-y: auto; }
-    """
 
     def __init__(self, body: RenderableType, include: str | None = None) -> None:
         """``include`` labels an opt-in checkbox (off by default), read as :attr:`included`."""
@@ -34,15 +27,16 @@ class DeleteScreen(ModalScreen[tuple[bool, bool]]):
         with Vertical():
             yield Static("Delete job data — this cannot be undone", classes="title")
             yield Static(self.body, id="names")
-            if self.include:
-                yield Checkbox(self.include, value=False, id="include")
-            yield Checkbox(
-                "Also delete long-retention persisted artifacts (include_persisted)", id="persisted"
-            )
-            yield Input(placeholder='type "delete" to confirm', id="confirm")
-            with Horizontal():
-                yield Button("Cancel", id="cancel", variant="primary")
-                yield Button("Delete", id="delete", variant="error", disabled=True)
+            with Vertical(classes="foot"):  # stays on screen; the names scroll
+                if self.include:
+                    yield Checkbox(self.include, value=False, id="include")
+                yield Checkbox(
+                    "Also delete persisted artifacts (include_persisted)", id="persisted"
+                )
+                yield Input(placeholder='type "delete" to confirm', id="confirm")
+                with Horizontal():
+                    yield Button("Cancel", id="cancel", variant="primary")
+                    yield Button("Delete", id="delete", variant="error", disabled=True)
 
     def on_mount(self) -> None:
         self.query_one("#confirm", Input).focus()

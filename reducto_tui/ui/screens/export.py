@@ -21,13 +21,6 @@ from reducto_tui.export import ExportFormat, default_name
 
 class ExportScreen(ModalScreen[tuple[ExportFormat, Path] | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
-    DEFAULT_CSS = """
-    ExportScreen { align: center middle; }
-    ExportScreen > Vertical { width: 80; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
-    ExportScreen OptionList { width: 100%; height: auto; max-height: 12; margin: 1 0; }
-    ExportScreen Horizontal { height: auto; align: right middle; margin-top: 1; }
-    ExportScreen Button { margin-left: 2; }
-    """
 
     def __init__(
         self, what: str, formats: list[ExportFormat], directory: Path, job_id: str | None

@@ -25,10 +25,6 @@ Filter grammar (all terms must match; `-` negates a term):
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close")]
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll { width: 90; height: 90%; border: thick $primary; background: $surface; padding: 0 1; }
-    """
 
     def __init__(self, bindings: list[tuple[str, str, str]]) -> None:
         super().__init__()

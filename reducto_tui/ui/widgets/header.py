@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.reactive import reactive
@@ -16,14 +19,13 @@ from reducto_tui.render.status import GLYPHS, STYLES
 from reducto_tui.render.text import clean
 from reducto_tui.ui.services import Services
 
-STATE_STYLES = {
-    PollState.LIVE: "bold green",
-    PollState.PAUSED: "bold yellow",
-    PollState.RECONNECTING: "bold red",
-    PollState.WAITING: "bold yellow",
-    PollState.KEY_REJECTED: "bold white on dark_red",
-    PollState.OFF: "dim",
-}
+
+def state_style(state: PollState) -> str:
+    return f"state-{state.name.lower().replace('_', '-')}"
+
+
+#: Every colour of the header is a component class (``header--<name>``) the theme sets.
+STYLE_NAMES = ("brand", "demo", "read-only", "stale", "sparkline", *map(state_style, PollState))
 
 
 def header_text(
@@ -34,6 +36,7 @@ def header_text(
     poller: Poller,
     wall_now: float,
     last_updated: float | None,
+    style: Callable[[str], Style],
     width: int = 1000,
 ) -> Text:
     """The header fitted to ``width``: the five status counts always stay; the URL, the
@@ -50,26 +53,26 @@ def header_text(
     if last_updated is not None:
         updated.append(
             f" · {'stale since' if stale else 'updated'} {fmt.ago(last_updated, wall_now)}",
-            style="red" if stale else "dim",
+            style=style("stale") if stale else "dim",
         )
     error = Text()
     if stale and poller.last_error:
-        error.append(f" ({clean(poller.last_error, True)[:80]})", style="red")
+        error.append(f" ({clean(poller.last_error, True)[:80]})", style=style("stale"))
     spark = Text(" ")
-    spark.append(fmt.sparkline(store.sparkline(30)), style="green")
+    spark.append(fmt.sparkline(store.sparkline(30)), style=style("sparkline"))
     spark.append(" done/30m", style="dim")
 
     def build(short: bool, url: bool, age: bool, sparkline: bool, err: bool) -> Text:
         text = Text(no_wrap=True, overflow="crop")
-        text.append(" reducto " if short else " reducto-tui ", style="bold black on #7aa2f7")
+        text.append(" reducto " if short else " reducto-tui ", style=style("brand"))
         if demo:
-            text.append(" D " if short else " DEMO ", style="bold black on yellow")
+            text.append(" D " if short else " DEMO ", style=style("demo"))
         if read_only:
-            text.append(" RO " if short else " READ-ONLY ", style="bold white on dark_red")
+            text.append(" RO " if short else " READ-ONLY ", style=style("read-only"))
         if url:
             text.append(f" {clean(base_url, True)} ", style="dim")
         text.append(" " if not url else "")
-        text.append(f"● {label}", style=STATE_STYLES[state])
+        text.append(f"● {label}", style=style(state_style(state)))
         if age:
             text.append_text(updated)
         if err:
@@ -99,9 +102,7 @@ class HeaderBar(Static):
     """Bound to the main screen's state (``data_bind``): it redraws itself when that changes,
     and every second (``ticks``) so ages and the reconnect countdown move on."""
 
-    DEFAULT_CSS = """
-    HeaderBar { height: 1; background: $panel; }
-    """
+    COMPONENT_CLASSES = {f"header--{name}" for name in STYLE_NAMES}
 
     last_updated: reactive[float | None] = reactive(None)
     version = reactive(0)
@@ -130,7 +131,16 @@ class HeaderBar(Static):
     def watch_paused(self) -> None:
         self._show()
 
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"header--{name}", partial=True)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._show()  # a new theme: new colours in the text
+
     def _show(self) -> None:
+        if not self.is_mounted:
+            return
         s = self.services
         text = header_text(
             s.settings.base_url,
@@ -140,6 +150,7 @@ class HeaderBar(Static):
             s.poller,
             s.clock(),
             self.last_updated,
+            self._style,
             width=self.size.width or self.app.size.width,
         )
         self.update(text, layout=False)

@@ -57,18 +57,9 @@ NEAR_END_ROWS = 20
 #: Seconds between repaints while a long filter scan fills the table.
 SCAN_REPAINT = 0.1
 
-_HEADER = Style(bold=True, color="white", bgcolor="#23324a")
-_HEADER_SORTED = Style(bold=True, color="black", bgcolor="#7aa2f7")
 _BASE = Style()
 _DIM = Style(dim=True)
-_CURSOR = Style(bgcolor="#2d4f7c", bold=True)
-#: The cursor of a table without focus: still visible, clearly not where keys go.
-_CURSOR_IDLE = Style(bgcolor="#3b3f51")
-_NEW = Style(bold=True, color="black", bgcolor="#e0af68")
-_MARKED = Style(color="#e0af68", bold=True)
-_BAR_DONE = Style(color="cyan")
 _STATUS = {kind: Style.parse(style) for kind, style in STYLES.items()}
-_LOCAL = Style(italic=True, color="yellow")
 
 
 class JobTable(ScrollView, can_focus=True):
@@ -90,9 +81,17 @@ class JobTable(ScrollView, can_focus=True):
         Binding("end,G", "last", "Last", show=False),
     ]
 
-    DEFAULT_CSS = """
-    JobTable { height: 1fr; scrollbar-gutter: stable; }
-    """
+    # Colours come from the theme (styles/app.tcss): a theme switch repaints the table.
+    COMPONENT_CLASSES = {
+        "job-table--header",
+        "job-table--header-sorted",
+        "job-table--cursor",
+        "job-table--cursor-idle",
+        "job-table--new",
+        "job-table--marked",
+        "job-table--progress",
+        "job-table--local",
+    }
 
     cursor = reactive(0, always_update=True, init=False)
 
@@ -141,6 +140,9 @@ class JobTable(ScrollView, can_focus=True):
         #: While held (loading every page), view changes keep the cursor on its job but
         #: leave resizing and repainting to ``refresh_rows`` on the caller's cadence.
         self._paint_held = False
+        self._styles: dict[str, Style] = {}
+        #: Where the "↑ N new" marker was drawn in the header: (first, end) column.
+        self._marker: tuple[int, int] | None = None
         view.subscribe(self._view_changed)
 
     # ------------------------------------------------------------------ data
@@ -301,11 +303,9 @@ class JobTable(ScrollView, can_focus=True):
         self.set_cursor(len(self.view.shown) - 1)
 
     def on_click(self, event: events.Click) -> None:
-        if (
-            event.y == 0
-            and self.new_above
-            and event.x >= self.scrollable_content_region.width - len(self._new_label())
-        ):
+        marker = self._marker
+        x = event.x + int(self.scroll_offset.x)
+        if event.y == 0 and self.new_above and marker and marker[0] <= x < marker[1]:
             self.action_first()
             return
         if event.y == 0:
@@ -370,26 +370,64 @@ class JobTable(ScrollView, can_focus=True):
             index = int(scroll_y) + y - 1
             rows = self.view.shown
             if index >= len(rows):
-                return Strip.blank(width)
+                return Strip.blank(width, self.rich_style)
             strip = self._row(rows[index], index == self.cursor)
-        return strip.crop_extend(int(scroll_x), int(scroll_x) + width, None)
+        # The theme's colours under every cell, blanks included (NO_COLOR's monochrome
+        # filter needs a style on each).
+        base = self.rich_style
+        return strip.crop_extend(int(scroll_x), int(scroll_x) + width, base).apply_style(base)
+
+    def _style(self, name: str) -> Style:
+        """A style of the table from the theme (``job-table--<name>`` in the styles): only
+        what the class sets (the cursor keeps a cell's own colour), with translucent
+        colours blended over the table's background."""
+        style = self._styles.get(name)
+        if style is None:
+            full = self.get_component_rich_style(f"job-table--{name}")
+            part = self.get_component_rich_style(f"job-table--{name}", partial=True)
+            style = part + Style(
+                color=full.color if part.color else None,
+                bgcolor=full.bgcolor if part.bgcolor else None,
+            )
+            self._styles[name] = style
+        return style
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()  # a new theme
 
     def _header(self) -> Strip:
+        header_style, sorted_style = self._style("header"), self._style("header-sorted")
         segments = []
         arrow = "▼" if self.view.descending else "▲"
+        x = 0
+        self._marker = None
         for col in self._columns:
+            width = self._width(col)
             sorted_here = col.sort == self.view.sort_column
             title = f"{col.title} {arrow}" if sorted_here else col.title
-            cell = shorten(title, self._width(col)).ljust(self._width(col) + 1)
-            segments.append(Segment(cell, _HEADER_SORTED if sorted_here else _HEADER))
-        strip = Strip(segments)
-        if self.new_above:
-            label = self._new_label()
-            left = max(
-                0, int(self.scroll_offset.x) + self.scrollable_content_region.width - len(label) - 1
-            )
-            strip = Strip.join([strip.crop_extend(0, left, _HEADER), Strip([Segment(label, _NEW)])])
-        return strip
+            style = sorted_style if sorted_here else header_style
+            if col.key == "source" and self.new_above:
+                # The marker takes the room the file names leave in their own column's
+                # title, never another column's title.
+                segments.extend(self._with_marker(title, width, x, style))
+            else:
+                segments.append(Segment(shorten(title, width).ljust(width + 1), style))
+            x += width + 1
+        return Strip(segments)
+
+    def _with_marker(self, title: str, width: int, x: int, style: Style) -> list[Segment]:
+        label = self._new_label()
+        if len(label) > width:
+            label = f"↑{fmt.count(self.new_above)} new"[:width]
+        title = shorten(title, width - len(label) - 1) if width > len(label) + 1 else ""
+        gap = width - len(title) - len(label)
+        self._marker = (x + len(title) + gap, x + width)
+        return [
+            Segment(title + " " * gap, style),
+            Segment(label, self._style("new")),
+            Segment(" ", style),
+        ]
 
     def _new_label(self) -> str:
         return f" ↑ {fmt.count(self.new_above)} new (home) "
@@ -397,13 +435,14 @@ class JobTable(ScrollView, can_focus=True):
     def _row(self, row: JobRow, is_cursor: bool) -> Strip:
         now = self.clock()
         marked = row.job_id in self.marks
+        cursor = self._style("cursor" if self.has_focus else "cursor-idle")
         segments: list[Segment] = []
         for col in self._columns:
             width = self._width(col)
             text, style = self._cell(col.key, row, width, now, marked)
             cell = shorten(text, width).ljust(width) + " "
             if is_cursor:
-                style = style + (_CURSOR if self.has_focus else _CURSOR_IDLE)
+                style = style + cursor
             segments.append(Segment(cell, style))
         return Strip(segments)
 
@@ -411,10 +450,10 @@ class JobTable(ScrollView, can_focus=True):
         self, key: str, row: JobRow, width: int, now: float, marked: bool
     ) -> tuple[str, Style]:
         if key == "mark":
-            return ("●" if marked else " "), _MARKED
+            return ("●" if marked else " "), self._style("marked")
         if key == "status":
             if row.local:
-                return f"… {row.local}", _LOCAL
+                return f"… {row.local}", self._style("local")
             label = clean(shown_status(row.status, row.kind), True) or "unknown"
             return f"{GLYPHS[row.kind]} {label}", _STATUS[row.kind]
         if key == "type":
@@ -423,7 +462,7 @@ class JobTable(ScrollView, can_focus=True):
             return clean(row.job_id[:8], True), _DIM
         if key == "source":
             # The file name is what people recognise; the full source is in the detail.
-            return clean(file_name(row.source), True), _MARKED if marked else _BASE
+            return clean(file_name(row.source), True), self._style("marked") if marked else _BASE
         if key == "created":
             return fmt.ago(row.created, now), _BASE
         if key == "pages":
@@ -431,5 +470,5 @@ class JobTable(ScrollView, can_focus=True):
         if key == "duration":
             return fmt.duration(row.duration), _BASE
         if key == "progress":
-            return fmt.progress_bar(row.progress, width), _BAR_DONE
+            return fmt.progress_bar(row.progress, width), self._style("progress")
         return "", _BASE

@@ -128,7 +128,7 @@ class JsonView(ScrollView, can_focus=True):
         index = int(scroll_y) + y
         width = self.size.width
         if index >= self.line_count:
-            return Strip.blank(width)
+            return Strip.blank(width, self.rich_style)
         # Only what can show: a megabyte-long line is cut before it is cleaned and coloured.
         shown = int(scroll_x) + width + 1
         raw = self.line(index, shown)[:shown]
@@ -142,4 +142,5 @@ class JsonView(ScrollView, can_focus=True):
                 Segment(s.text, (s.style or Style()) + Style(bold=True, underline=True))
                 for s in segments
             ]
-        return Strip(segments).crop_extend(int(scroll_x), int(scroll_x) + width, None)
+        # A style on every cell, blanks included: NO_COLOR's monochrome filter needs one.
+        return Strip(segments).crop_extend(int(scroll_x), int(scroll_x) + width, self.rich_style)

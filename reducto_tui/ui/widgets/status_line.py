@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from rich.style import Style
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
@@ -14,7 +17,12 @@ from reducto_tui.ui.services import Services
 
 
 def status_text(
-    store: JobStore, gaps: bool, refresh_key: str, loading_all: bool, load_error: str
+    store: JobStore,
+    gaps: bool,
+    refresh_key: str,
+    loading_all: bool,
+    load_error: str,
+    style: Callable[[str], Style],
 ) -> Text:
     """``gaps``: a refresh stopped at its page bound, so new jobs may be missing."""
     loaded = fmt.count(len(store.rows))
@@ -22,7 +30,7 @@ def status_text(
     if not store.pages_loaded and not load_error:
         text.append("loading jobs…", style="italic")
     elif loading_all:
-        text.append(f"loading all… {loaded} loaded (esc stops)", style="bold yellow")
+        text.append(f"loading all… {loaded} loaded (esc stops)", style=style("busy"))
     elif store.more_available:
         text.append(f"{loaded} loaded · more available (n: next page, a: all)")
     elif not gaps:
@@ -30,7 +38,9 @@ def status_text(
     else:
         text.append(f"{loaded} loaded")
     if gaps:
-        text.append(f" · more new jobs may be missing ({refresh_key}: load them)", style="yellow")
+        text.append(
+            f" · more new jobs may be missing ({refresh_key}: load them)", style=style("warning")
+        )
     shown = len(store.view)
     if not store.view.filter.empty:
         more = "…" if store.view.scanning else ""  # a long filter scan is still going
@@ -38,20 +48,30 @@ def status_text(
     if store.marks:
         hidden = len(store.hidden_marks())
         extra = f" ({hidden} hidden by filter)" if hidden else ""
-        text.append(f" · {len(store.marks)} marked{extra}", style="bold #e0af68")
+        text.append(f" · {len(store.marks)} marked{extra}", style=style("marked"))
     arrow = "▼" if store.view.descending else "▲"
     text.append(f" · sort: {store.view.sort_column} {arrow}", style="dim")
     if store.view.filter.errors:
-        text.append(f" · filter: {clean('; '.join(store.view.filter.errors), True)}", style="red")
+        text.append(
+            f" · filter: {clean('; '.join(store.view.filter.errors), True)}", style=style("error")
+        )
     if store.skipped:
-        text.append(f" · {store.skipped} unreadable jobs skipped", style="yellow")
+        text.append(f" · {store.skipped} unreadable jobs skipped", style=style("warning"))
     if load_error:
-        text.append(f" · {clean(load_error, True)}", style="bold red")
+        text.append(f" · {clean(load_error, True)}", style=style("failed"))
     return text
 
 
 class StatusLine(Static):
     """Bound to the main screen's state (``data_bind``): it redraws itself when that changes."""
+
+    COMPONENT_CLASSES = {
+        "status-line--busy",
+        "status-line--marked",
+        "status-line--warning",
+        "status-line--error",
+        "status-line--failed",
+    }
 
     loading_all = reactive(False)
     load_error = reactive("")
@@ -74,11 +94,25 @@ class StatusLine(Static):
     def watch_version(self) -> None:
         self._show()
 
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"status-line--{name}", partial=True)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._show()  # a new theme: new colours in the text
+
     def _show(self) -> None:
+        if not self.is_mounted:
+            return
         # One line high (styles): no layout pass, only this line repaints.
         s = self.services
         refresh_key = key_display(self.app, s.settings.keys, BY_ID["refresh"])
         text = status_text(
-            s.store, bool(s.poller.loader.gaps), refresh_key, self.loading_all, self.load_error
+            s.store,
+            bool(s.poller.loader.gaps),
+            refresh_key,
+            self.loading_all,
+            self.load_error,
+            self._style,
         )
         self.update(text, layout=False)
