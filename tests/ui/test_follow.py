@@ -144,3 +144,45 @@ async def test_new_jobs_never_swap_the_job_open_in_the_focused_pane(
         await pilot.press("escape")  # back in the table, the pane catches up
         await settle(pilot, lambda: app.main.detail.job_id == highlighted.job_id, rounds=50)
         assert app.main.open_job == highlighted.job_id
+
+
+async def test_the_new_marker_leaves_every_other_column_title_whole(
+    sim: Simulator, clock: FakeClock
+) -> None:
+    for width in (80, 100, 160):
+        app = make_app(sim, clock)
+        async with app.run_test(size=(width, 24)) as pilot:
+            await wait_loaded(pilot, app)
+            await pilot.pause()
+            titles = [t for t in screen_lines(app)[1].split("  ") if t.strip()]
+            await pilot.press(*["down"] * 30)
+            loaded = len(app.store.rows)
+            add_jobs(sim, 2)
+            await refresh(pilot, app, loaded + 2)
+            header = screen_lines(app)[1]
+            assert "↑" in header and "new" in header, header
+            for title in titles:
+                if "Source" not in title:
+                    assert title.strip() in header, (width, title, header)
+            await pilot.click(offset=(header.index("↑") + 1, 1))  # the marker jumps to the top
+            await pilot.pause()
+            assert app.main.table.cursor == 0 and "↑" not in screen_lines(app)[1]
+
+
+async def test_closing_the_full_screen_detail_returns_to_its_job(
+    sim: Simulator, clock: FakeClock
+) -> None:
+    app = make_app(sim, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot, app)
+        opened = app.main.table.current
+        assert opened is not None and app.main.table.cursor == 0
+        await pilot.press("enter")
+        await settle(pilot, lambda: app.main.detail.detail is not None)
+        add_jobs(sim, 3)
+        await refresh(pilot, app, len(app.store.rows) + 3)
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+        current = app.main.table.current
+        assert current is not None and current.job_id == opened.job_id
+        assert opened.job_id[:8] in "\n".join(screen_lines(app))

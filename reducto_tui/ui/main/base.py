@@ -53,7 +53,7 @@ class MainBase(Screen[None]):
         self.clock = services.clock
         #: The pane showing ``open_job``: beside the list (wide) or on a DetailScreen.
         #: A fresh, unmounted pane while nothing is open.
-        self.detail = DetailPane(self.client)
+        self.detail = self.new_pane()
         self.header = HeaderBar(services, id="header")
         self.filter_box = Input(
             placeholder="filter: words, status:failed, type:parse, pages>20, age<1h", id="filter"
@@ -65,6 +65,9 @@ class MainBase(Screen[None]):
             total=None, show_eta=False, show_percentage=False, id="load-bar"
         )
         self.store.view.subscribe(self.store_changed)
+
+    def new_pane(self) -> DetailPane:
+        return DetailPane(self.client, wall=self.clock)
 
     def compose(self) -> ComposeResult:
         M = MainBase
@@ -89,6 +92,9 @@ class MainBase(Screen[None]):
             # a fifth of the loading time on 2 busy cores. A few frames a second still move.
             for bar in self.load_bar.query("Bar"):
                 bar.auto_refresh = LOADING_REPAINT / 2
+
+    def watch_paused(self) -> None:
+        self.app.refresh_bindings()  # the footer's "Pause" reads "Resume"
 
     def watch_open_job(self, job_id: str | None) -> None:
         self.poller.followed = {job_id} if job_id else set()

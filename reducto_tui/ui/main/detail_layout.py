@@ -43,7 +43,7 @@ class DetailLayout(MainBase):
         self.open_job = job_id
         if self.app.size.width >= WIDE:
             if self.detail.parent is None:
-                self.detail = DetailPane(self.client)
+                self.detail = self.new_pane()
                 self.query_one("#main", Horizontal).mount(self.detail)
             if tab is not None:
                 self.detail.active_tab = tab
@@ -52,7 +52,7 @@ class DetailLayout(MainBase):
             if focus:
                 self.detail.call_after_refresh(self.detail.focus_content)
         else:
-            pane = self.detail = DetailPane(self.client)
+            pane = self.detail = self.new_pane()
             if tab is not None:
                 pane.active_tab = tab
             pane.open(job_id)
@@ -67,12 +67,19 @@ class DetailLayout(MainBase):
         self._detail_closed()
 
     def _screen_closed(self, pane: DetailPane, _result: None) -> None:
-        if pane is self.detail:  # not replaced by a re-layout in the meantime
-            self._detail_closed()
+        if pane is not self.detail:  # replaced by a re-layout in the meantime
+            return
+        job_id = self.open_job
+        self._detail_closed()
+        # Back on the job the user was reading: while it was open, new jobs may have moved
+        # the cursor (it follows the top of the list).
+        index = self.store.view.index_of(job_id) if job_id else None
+        if index is not None:
+            self.table.set_cursor(index)
 
     def _detail_closed(self) -> None:
         self.open_job = None
-        self.detail = DetailPane(self.client)
+        self.detail = self.new_pane()
         self.table.focus()
 
     def fit_layout(self) -> None:
@@ -87,7 +94,7 @@ class DetailLayout(MainBase):
             return
         tab, focused = self.detail.active_tab, self.in_detail()
         if full_screen:
-            self.detail = DetailPane(self.client)  # so the screen's callback ignores it
+            self.detail = self.new_pane()  # so the screen's callback ignores it
             self.app.pop_screen()
             self._moving_detail = True
 

@@ -17,14 +17,14 @@ from reducto_tui.ui.screens.delete import DeleteScreen
 
 
 class JobActions(MainBase):
-    def _read_only(self) -> bool:
+    def _read_only(self, verb: str) -> bool:
         if self.settings.read_only:
-            self.notify("Read-only mode: cancel and delete are disabled.", severity="warning")
+            self.notify(f"Read-only mode: {verb} is disabled.", severity="warning")
             return True
         return False
 
     def action_cancel(self) -> None:
-        if self._read_only():
+        if self._read_only("cancel"):
             return
         targets = self.targets()
         send, skip = actions.split_cancellable(targets.rows)
@@ -53,7 +53,7 @@ class JobActions(MainBase):
         self.post_message(ActionDone(report, timeout=8))
 
     def action_delete(self) -> None:
-        if self._read_only():
+        if self._read_only("delete"):
             return
         targets = self.targets()
         if not targets.rows and not targets.hidden:

@@ -53,6 +53,7 @@ from reducto_tui.api.status import STAGE, StatusKind, is_finished
 from reducto_tui.core.follow import DEFAULT_INTERVAL, FollowPace
 from reducto_tui.core.rerun import Lineage
 from reducto_tui.export import TOO_DEEP, dumps, job_json, too_deep
+from reducto_tui.render import format as fmt
 from reducto_tui.render.chart import chart_view
 from reducto_tui.render.classify import classify_view
 from reducto_tui.render.edit import edit_view
@@ -148,8 +149,12 @@ class DetailPane(Vertical):
         interval: float = DEFAULT_INTERVAL,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
     ) -> None:
+        """``clock`` spaces the requests; ``wall`` dates what the summary says ("3 min ago")."""
         super().__init__(id=id)
+        self._wall = wall
+        self._summary_age = ""
         self.client = client
         self.interval = interval
         self._sleep = sleep
@@ -195,6 +200,7 @@ class DetailPane(Vertical):
 
     def on_mount(self) -> None:
         self._ready = True
+        self.set_interval(1.0, self._refresh_ages)  # "a minute ago" must not stay put
         self.query_one(Tabs).can_focus = False
         if self._pending is not None:
             self.open(self._pending)
@@ -389,9 +395,23 @@ class DetailPane(Vertical):
             listed = None
         lineage = getattr(self.app, "lineage", None)  # the app's: which job re-runs which
         related = lineage.related(self.job_id) if isinstance(lineage, Lineage) else ()
+        now = self._wall()
+        self._summary_age = self._age(now)
         self.query_one("#summary", Static).update(
-            summary(self.job_id, self.detail, time.time(), related, status=listed)
+            summary(self.job_id, self.detail, now, related, status=listed)
         )
+
+    def _age(self, now: float) -> str:
+        created = self.detail.created if self.detail is not None else None
+        return fmt.ago(created.timestamp() if created else None, now)
+
+    def _refresh_ages(self) -> None:
+        # Only the created time's age moves with the clock: redraw when it would read
+        # otherwise, so "a minute ago" does not stay put while the job is open.
+        if not self._ready or self.detail is None or self.job_id is None or self.error:
+            return
+        if self._age(self._wall()) != self._summary_age:
+            self._show_summary()
 
     def _title(self, text: Text) -> None:
         self._heading = text
