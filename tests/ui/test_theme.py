@@ -10,7 +10,7 @@ from reducto_tui.config import Settings
 from reducto_tui.demo.simulator import Simulator
 from reducto_tui.ui.app import ReductoApp
 from tests.conftest import FakeClock, in_process_client
-from tests.ui.conftest import settle, wait_loaded
+from tests.ui.conftest import make_app, screen_lines, settle, wait_loaded
 
 
 def app_with_config(sim: Simulator, clock: FakeClock, config: Path) -> ReductoApp:
@@ -62,3 +62,17 @@ async def test_theme_from_the_palette_recolours_and_is_remembered(
     async with again.run_test(size=(120, 30)) as pilot:
         await wait_loaded(pilot, again)
         assert again.theme == "nord"
+
+
+async def test_every_built_in_theme_draws_the_main_screen(sim: Simulator, clock: FakeClock) -> None:
+    """ansi-dark and ansi-light name colours Rich cannot parse ("ansi_blue"): the footer
+    crashed the app when one was chosen."""
+    app = make_app(sim, clock)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await wait_loaded(pilot, app)
+        for theme in sorted(app.available_themes):
+            app.theme = theme
+            await pilot.pause(0.05)
+            lines = screen_lines(app)
+            assert "Status" in lines[1] and "? Help  q Quit" in lines[-1], (theme, lines[-1])
+        assert app.is_running

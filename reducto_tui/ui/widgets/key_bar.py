@@ -52,9 +52,7 @@ class FooterLabels(Protocol):
 
 
 class KeyBar(Widget, can_focus=False):
-    DEFAULT_CSS = """
-    KeyBar { dock: bottom; height: 1; background: $footer-background; }
-    """
+    COMPONENT_CLASSES = {"key-bar--key"}  # styles/app.tcss: the theme's footer colours
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -97,11 +95,12 @@ class KeyBar(Widget, can_focus=False):
 
     def render(self) -> Text:
         text = Text(" ", no_wrap=True, overflow="crop")
-        key_style = self.app.theme_variables.get("footer-key-foreground", "bold")
+        # From the styles, not the theme's raw variable: "ansi_blue" is no Rich style.
+        key_style = self.get_component_rich_style("key-bar--key", partial=True)
         out, last = self._parts()
         for n, (key, label) in enumerate(fit_entries(out + last, self.size.width, len(last))):
             if n:
                 text.append(SEPARATOR)
-            text.append(key, style=f"bold {key_style}")
+            text.append(key, style=key_style)
             text.append(f" {label}")
         return text
