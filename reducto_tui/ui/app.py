@@ -15,6 +15,7 @@ from textual.app import App, SystemCommand
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.timer import Timer
 
 from reducto_tui.api.client import ReductoClient
 from reducto_tui.config import ConfigError, Settings, make_client, remember_theme
@@ -59,6 +60,7 @@ class ReductoApp(App[None]):
         super().__init__()
         self.settings = settings
         self.config_file = config_file
+        self._theme_timer: Timer | None = None
         self.demo = demo
         self.clock = clock
         self.client = client or make_client(settings)
@@ -102,7 +104,13 @@ class ReductoApp(App[None]):
     def on_mount(self) -> None:
         if self.settings.theme and self.settings.theme not in self.available_themes:
             self.notify(f"Unknown theme {self.settings.theme!r} in the config.", severity="warning")
-        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        # The palette's theme list previews each theme it passes: write the one kept.
+        if self._theme_timer is not None:
+            self._theme_timer.stop()
+        self._theme_timer = self.set_timer(0.5, partial(self._remember_theme, theme))
 
     def _remember_theme(self, theme: Theme) -> None:
         if self.config_file is None or theme.name == self.settings.theme:
@@ -116,6 +124,9 @@ class ReductoApp(App[None]):
         self.settings.theme = theme.name
 
     async def on_unmount(self) -> None:
+        if self._theme_timer is not None:  # quit right after choosing one
+            self._theme_timer.stop()
+            self._remember_theme(self.current_theme)
         await self.client.aclose()
 
     def on_resize(self, event: events.Resize) -> None:
