@@ -18,3 +18,13 @@ def keep_loaded_jobs_out_of_gc() -> None:
     # Frozen objects are not walked, so this collects only what arrived since the last call.
     gc.collect()
     gc.freeze()
+
+
+def let_frozen_cycles_go() -> None:
+    """Something big was closed (a job's detail): let the collector see frozen objects again.
+
+    Whatever was frozen while it was open (its widgets and tree nodes are cycles) could
+    otherwise never be freed. The next :func:`keep_loaded_jobs_out_of_gc` collects before it
+    freezes again, so the loaded jobs are frozen again then, and the closed view is freed.
+    """
+    gc.unfreeze()

@@ -13,9 +13,11 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from textual.app import App
 from textual.widgets import TabbedContent
 
 from reducto_tui.api.client import ReductoClient
+from reducto_tui.core.memory import keep_loaded_jobs_out_of_gc
 from reducto_tui.demo.simulator import Simulator
 from reducto_tui.ui.widgets.detail import DetailPane
 from reducto_tui.ui.widgets.json_view import JsonView
@@ -138,3 +140,38 @@ async def test_opening_another_job_lets_the_last_result_go(
         await pilot.pause()
         gc.collect()
         assert gone() is None, [type(r).__name__ for r in gc.get_referrers(gone())]
+
+
+async def test_a_result_frozen_by_a_refresh_while_open_is_freed_after_closing(
+    sim: Simulator, clock: FakeClock
+) -> None:
+    follow_clock = FakeClock(0.0)
+    server = DeafServer(sim, follow_clock)
+    job_id = first(sim, "Parse", pred=lambda j: 60 <= j.num_pages < 120)
+
+    async def open_and_close(pane: DetailPane) -> tuple[weakref.ref[object], ...]:
+        await app.mount(pane)
+        pane.open(job_id)
+        tree = pane.query_one(ResultTree)
+        await settle(pilot, lambda: len(tree.root.children) > 1)
+        tree.root.children[0].expand()
+        await pilot.pause()
+        shown = tree.root.children[0].data
+        assert shown is not None and shown.kind == "chunk"
+        refs = (weakref.ref(shown.value), weakref.ref(tree), weakref.ref(pane))
+        keep_loaded_jobs_out_of_gc()  # what the app does after each refresh, while open
+        await pane.remove()
+        await pilot.pause()
+        keep_loaded_jobs_out_of_gc()  # and after the next refresh
+        return refs
+
+    app: App[None] = App()
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            closed = [await open_and_close(pane_on(server, follow_clock)) for _ in range(3)]
+            assert all(chunk() is None for chunk, _, _ in closed), "a closed result stayed"
+            # Textual may hold on to the pane removed last; none before it may stay frozen.
+            alive = [tree() is not None or pane() is not None for _, tree, pane in closed]
+            assert not any(alive[:-1]), alive
+    finally:
+        gc.unfreeze()

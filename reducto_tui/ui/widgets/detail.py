@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import events, on, work
+from textual._styles_cache import StylesCache
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -51,6 +52,7 @@ from reducto_tui.api.models import (
 )
 from reducto_tui.api.status import STAGE, StatusKind, is_finished
 from reducto_tui.core.follow import DEFAULT_INTERVAL, FollowPace
+from reducto_tui.core.memory import let_frozen_cycles_go
 from reducto_tui.core.rerun import Lineage
 from reducto_tui.export import TOO_DEEP, dumps, job_json, too_deep
 from reducto_tui.render import format as fmt
@@ -66,9 +68,11 @@ from reducto_tui.render.text import clean, safe_text
 from reducto_tui.ui.widgets.json_view import JsonView
 from reducto_tui.ui.widgets.result_tree import Node, ResultTree
 
-#: Bytes of JSON indexed before the Raw JSON tab first shows something, then per step.
+#: Bytes of JSON indexed before the Raw JSON tab first shows something, then per piece.
 RAW_FIRST = 64 * 1024
-RAW_STEP = 1024 * 1024
+RAW_STEP = 64 * 1024
+#: Seconds between telling the Raw JSON view its index grew.
+RAW_TELL = 0.25
 _EMPTY = re.compile(rb"[ \t\n\r]*}")
 
 
@@ -215,6 +219,12 @@ class DetailPane(Vertical):
         self.detail = None
         self._data = None
         self._raw_for = None
+        # Textual's StylesCache.get_inner_outer is an lru_cache on a method: it keeps the
+        # style caches (rendered lines) of up to 1,024 widgets, closed ones included.
+        forget = getattr(getattr(StylesCache, "get_inner_outer", None), "cache_clear", None)
+        if forget is not None:
+            forget()
+        let_frozen_cycles_go()
 
     @property
     def active_tab(self) -> str:
@@ -684,11 +694,18 @@ class DetailPane(Vertical):
         lines = JsonLines(b"".join(box.pop()))
         lines.index(RAW_FIRST)
         self.app.call_from_thread(view.set_json, lines)
+        told = time.monotonic()
         while not lines.done:
             if worker.is_cancelled:
                 return
             lines.index(lines.indexed + RAW_STEP)
-            self.app.call_from_thread(view.grew)
+            # The index is pure Python: between pieces the event loop gets the GIL at once,
+            # not after the interpreter's 5 ms switch interval, and the view is told a few
+            # times a second, not per piece (each repaints the scroll bar).
+            time.sleep(0.001)
+            if time.monotonic() - told > RAW_TELL or lines.done:
+                self.app.call_from_thread(view.grew)
+                told = time.monotonic()
 
     def action_find(self) -> None:
         self.query_one(TabbedContent).active = "tab-raw"

@@ -47,6 +47,10 @@ class ResultTree(Tree[Node]):
         self.guide_depth = 3
 
     def clear(self) -> Self:
+        for node in self._tree_nodes.values():
+            # Frozen by the app's gc.freeze, the nodes' cycles may outlive the tree; what
+            # they show (chunks, the body behind them) must not.
+            node.data = None
         super().clear()
         # Textual's clear (8.2) keeps every old node in the tree's id → node map (the old
         # root stays under id 0): the last result would live as long as the tree does.
