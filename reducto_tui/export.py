@@ -157,13 +157,33 @@ def job_json(detail: JobDetail, job_id: str) -> str:
     # Chunks still held as JSON (api.lazy.LazyList) are dumped as received; pydantic would
     # warn that they are dicts, not models, which is exactly what is meant here.
     data = detail.model_dump(mode="python", exclude_unset=True, warnings=False)
-    chunks = raw_items(full.chunks) if (full := full_result(detail)) is not None else None
-    if chunks is not None and isinstance(detail.result, ParseResponse):
-        # Chunks left in the body (api.lazy.Spans) are not in the list pydantic reads.
-        data["result"]["result"]["chunks"] = chunks
+    _chunks_as_received(detail, data)
     if isinstance(detail.result, UnknownResult):
         data["result"] = detail.result.raw
     return dumps(_plain({"job_id": job_id, **data}), indent=2) + "\n"
+
+
+def _chunks_as_received(detail: JobDetail, data: dict[str, Any]) -> None:
+    """Chunks left in the body (api.lazy.Spans) are not in the list pydantic reads: put
+    them into ``data`` (``detail`` dumped) as received."""
+    result = detail.result
+    pairs: list[tuple[ParseResponse, Any]] = []
+    if isinstance(result, ParseResponse):
+        pairs = [(result, data.get("result"))]
+    elif isinstance(result, PipelineResponse) and result.result.parse is not None:
+        parses, dumped = result.result.parse, data.get("result", {}).get("result", {}).get("parse")
+        if isinstance(parses, list) and isinstance(dumped, list):
+            pairs = list(zip(parses, dumped, strict=False))
+        elif isinstance(parses, ParseResponse):
+            pairs = [(parses, dumped)]
+    for parse, dumped in pairs:
+        chunks = raw_items(parse.result.chunks) if isinstance(parse.result, FullResult) else None
+        if (
+            chunks is not None
+            and isinstance(dumped, dict)
+            and isinstance(dumped.get("result"), dict)
+        ):
+            dumped["result"]["chunks"] = chunks
 
 
 def _plain(value: Any) -> Any:

@@ -7,10 +7,10 @@ from pathlib import Path
 import click
 
 from reducto_tui import export
+from reducto_tui.api.url_results import inline_url_results
 from reducto_tui.cli.context import global_options, load, make_client, run
 from reducto_tui.cli.exits import FAILED, CliError
 from reducto_tui.cli.resolve import with_job
-from reducto_tui.cli.url_results import inline_url_results
 
 FORMATS = {
     f.key: f

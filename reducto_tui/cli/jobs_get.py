@@ -14,13 +14,13 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from reducto_tui.api.errors import JobDeletedError, NotFoundError
 from reducto_tui.api.models import JobDetail, UnknownResult
 from reducto_tui.api.status import StatusKind, status_kind
+from reducto_tui.api.url_results import inline_url_results
 from reducto_tui.cli.archive_use import archived_detail
 from reducto_tui.cli.context import global_options, load, make_client, run, stdout_is_terminal
 from reducto_tui.cli.exits import FAILED, CliError, from_api
 from reducto_tui.cli.jsonout import dumps
 from reducto_tui.cli.output import default_format, write
 from reducto_tui.cli.resolve import with_job
-from reducto_tui.cli.url_results import inline_url_results
 from reducto_tui.cli.waiting import wait_for_job
 from reducto_tui.export import TOO_DEEP, chunks_markdown, full_result, too_deep
 from reducto_tui.render import format as fmt

@@ -13,6 +13,7 @@ from reducto_tui.api import lazy
 from reducto_tui.api.errors import BadResponseError
 from reducto_tui.api.lazy import LazyList, block_count, decode_in_pieces, read_job
 from reducto_tui.api.models import FullResult, JobDetail, ParseResponse
+from reducto_tui.api.url_results import links, read_download
 from reducto_tui.demo import payloads
 from reducto_tui.export import BLOCKS_CSV, CHUNKS_MD, JOB_JSON, render_job
 
@@ -132,3 +133,27 @@ def test_a_downloaded_result_is_read_with_its_chunks_noted(wrapped: bool) -> Non
     assert (place is not None) == wrapped
     if place is not None:
         assert json.loads(body[place[0] : place[1]]) == inner
+
+
+LINK = {"type": "url", "url": "https://bucket.example/r?sig=1", "result_id": "r"}
+
+
+@pytest.mark.parametrize(
+    "result",
+    [
+        {"response_type": "parse", "result": LINK},
+        {"response_type": "pipeline", "result": {"parse": [{"result": LINK}, {"result": LINK}]}},
+    ],
+    ids=["parse", "pipeline"],
+)
+def test_a_download_put_in_place_exports_every_chunk_as_received(result: dict[str, Any]) -> None:
+    inner = parse_job(pages=40)["result"]["result"]
+    detail = JobDetail.model_validate({"status": "Completed", "result": result})
+    found = links(detail)
+    assert len(found) == (2 if result["response_type"] == "pipeline" else 1)
+    for link in found:
+        link.put(read_download(json.dumps({"result": inner}).encode(), link.kind).value)
+    written = json.loads(render_job(JOB_JSON, detail, "j"))["result"]["result"]
+    parses = written.get("parse", [{"result": written}])
+    assert [parse["result"]["chunks"] for parse in parses] == [inner["chunks"]] * len(found)
+    assert render_job(CHUNKS_MD, detail, "j").count("## Chunk") >= len(inner["chunks"])

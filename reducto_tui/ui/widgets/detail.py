@@ -28,14 +28,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from reducto_tui.api.client import ReductoClient
 from reducto_tui.api.errors import ReductoError
-from reducto_tui.api.lazy import (
-    DOWNLOAD_RESULT,
-    JOB_RESULT,
-    block_count,
-    decode_in_pieces,
-    read_full_body,
-    read_job_body,
-)
+from reducto_tui.api.lazy import JOB_RESULT, block_count, decode_in_pieces, read_job_body
 from reducto_tui.api.models import (
     ChartResponse,
     ClassifyResponse,
@@ -51,6 +44,7 @@ from reducto_tui.api.models import (
     V3ExtractResponse,
 )
 from reducto_tui.api.status import STAGE, StatusKind, is_finished
+from reducto_tui.api.url_results import download, link_in
 from reducto_tui.core.follow import DEFAULT_INTERVAL, FollowPace
 from reducto_tui.core.memory import let_frozen_cycles_go
 from reducto_tui.core.rerun import Lineage
@@ -559,38 +553,22 @@ class DetailPane(Vertical):
             head.update(Text(f"Downloading result… {received / 1e6:.1f} MB{of}", style="italic"))
 
         try:
-            raw = await self.client.fetch_url_result_raw(link.url, progress=progress)
-            if kind == "parse":
-                # Read in bounded pieces in a thread, its chunks only noted (api.lazy).
-                full, indexed = await asyncio.to_thread(read_full_body, raw)
-            else:
-                data = await asyncio.to_thread(decode_in_pieces, raw, "The downloaded result")
+            got = await download(self.client, link, kind, progress)
         except ReductoError as exc:
             head.update(Text(f"{exc.message} {exc.hint}\nPress f to try again.", style="red"))
             return
         except ValidationError as exc:
             head.update(self._bad_download(kind, exc))
             return
-        if job_id != self.job_id or self.detail is None:
-            return
+        place = link_in(self.detail, link) if self.detail is not None else None
+        if job_id != self.job_id or self.detail is None or place is None:
+            return  # another job, or this one fetched again meanwhile (its own link)
         try:
-            if kind == "parse":
-                if isinstance(self.detail.result, ParseResponse):
-                    self.detail.result.result = full
-                place = indexed.places.get(DOWNLOAD_RESULT)
-                inner = memoryview(raw)[place[0] : place[1]] if place else raw
-                self._keep_download(inner)
-            elif isinstance(self.detail.result, ExtractResponse):
-                self.detail.result.result = data if isinstance(data, list) else [data]
-            elif isinstance(self.detail.result, SplitResponse):
-                self.detail.result = SplitResponse.model_validate(
-                    {**self.detail.result.model_dump(), "result": data}
-                )
+            place.put(got.value)
         except ValidationError as exc:
             head.update(self._bad_download(kind, exc))
             return
-        if kind != "parse":
-            self._keep_download(raw)
+        self._keep_download(got.text)
         self._render_result(self.detail.result)
 
     def _keep_download(self, value: bytes | memoryview) -> None:
