@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import json
 import weakref
+from typing import Any
 
 import httpx
 import pytest
@@ -149,7 +150,7 @@ async def test_a_result_frozen_by_a_refresh_while_open_is_freed_after_closing(
     server = DeafServer(sim, follow_clock)
     job_id = first(sim, "Parse", pred=lambda j: 60 <= j.num_pages < 120)
 
-    async def open_and_close(pane: DetailPane) -> tuple[weakref.ref[object], ...]:
+    async def open_and_close(pane: DetailPane) -> tuple[weakref.ref[Any], ...]:
         await app.mount(pane)
         pane.open(job_id)
         tree = pane.query_one(ResultTree)
