@@ -30,6 +30,9 @@ def connection(poller: Poller, slow: float = SLOW_REQUEST) -> Connection:
     age = poller.client.oldest_inflight_age()
     if state is not PollState.KEY_REJECTED and age is not None and age >= slow:
         return Connection(PollState.WAITING, f"waiting for the server ({age:.0f} s)")
+    if state is PollState.LIVE and not poller.store.pages_loaded:
+        # Nothing has arrived yet: "live" would claim a list we do not have.
+        return Connection(PollState.WAITING, "connecting…")
     if state is PollState.RECONNECTING:
         return Connection(state, f"reconnecting in {poller.seconds_until_next():.0f}s")
     return Connection(state, state.value)

@@ -41,6 +41,11 @@ TRANSIENT = (RateLimitError, ServerError, NetworkError)
 MIN_RETRY_AFTER = 1.0
 
 
+#: Seconds a first page in flight holds off automatic retries (its own deadline and retries
+#: end it sooner; this covers a request that vanished without an answer).
+FIRST_PAGE_HOLD = 300.0
+
+
 class PollState(StrEnum):
     LIVE = "live"
     PAUSED = "paused"
@@ -139,8 +144,11 @@ class Poller:
         )
 
     def hold_for_first_page(self) -> None:
-        """A first page is on its way: no automatic retry until it answers (or 5 s pass)."""
-        self.next_due = self.clock() + max(self.interval, 5.0)
+        """A first page is on its way: no automatic try until it answers. Its answer (or
+        its failure) sets the next time; an automatic retry would cancel a request that a
+        slow server was about to answer, so a server slower than the refresh interval never
+        loaded (a tester, 6 s latency). The bound only matters if the request died unseen."""
+        self.next_due = self.clock() + max(self.interval, FIRST_PAGE_HOLD)
 
     def refresh_now(self) -> None:
         """The user asked: try now (also after the key was rejected)."""

@@ -53,7 +53,8 @@ async def test_header_says_waiting_while_the_first_page_drips(
     app = live_app(hostile, clock, monotonic)
     async with app.run_test(size=(160, 30)) as pilot:
         await pilot.pause(0.3)
-        assert "● live" in screen_lines(app)[0]  # a request just sent is not slow yet
+        # A request just sent is not slow yet, but nothing has arrived: not "live" either.
+        assert "● connecting…" in screen_lines(app)[0]
         monotonic.skipped = 10.0  # the drip has gone on for ten seconds
         await settle(pilot, lambda: WAITING.search(screen_lines(app)[0]) is not None, rounds=40)
         header = screen_lines(app)[0]

@@ -8,6 +8,7 @@ import httpx
 
 from reducto_tui.api.client import ReductoClient
 from reducto_tui.api.status import StatusKind
+from reducto_tui.core.connection import connection
 from reducto_tui.core.poller import Poller, PollState
 from reducto_tui.core.rows import JobRow
 from reducto_tui.core.store import JobStore
@@ -380,3 +381,37 @@ async def test_finished_jobs_deleted_by_another_client_are_marked_deleted() -> N
     transport.paths.clear()
     await poller.poll_once()
     assert not any(p.startswith("/job/") for p in transport.paths)
+
+
+async def test_a_first_page_slower_than_the_refresh_interval_is_not_asked_again() -> None:
+    # A tester's server answered in 6 s; every 5 s tick cancelled the request in flight and
+    # sent a new one, so the list never loaded. Only the answer sets the next try.
+    sim, clock, transport, client, store = setup(jobs=30)
+    poller = Poller(client, store, interval=5, clock=clock)
+    poller.hold_for_first_page()
+    clock.advance(60)
+    assert not poller.due()
+    outcome = await poller.loader.first_page()
+    assert outcome.error is None and store.pages_loaded == 1
+    assert not poller.due()
+    clock.advance(5)
+    assert poller.due()  # the answer put the next refresh one interval away
+
+
+async def test_a_failed_first_page_is_retried_on_the_backoff_not_the_hold() -> None:
+    sim, clock, transport, client, store = setup(jobs=30)
+    poller = Poller(client, store, interval=5, clock=clock)
+    transport.fail_with = 503
+    poller.hold_for_first_page()
+    outcome = await poller.loader.first_page()
+    assert outcome.error is not None
+    clock.advance(10)  # the backoff after one failure is 5-10 s, far below the hold
+    assert poller.due()
+
+
+def test_the_header_says_connecting_until_a_first_page_arrives() -> None:
+    sim, clock, transport, client, store = setup(jobs=30)
+    poller = Poller(client, store, interval=5, clock=clock)
+    assert connection(poller).label == "connecting…"
+    store.add_page([], None)
+    assert connection(poller).label == "live"
