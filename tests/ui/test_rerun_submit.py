@@ -294,3 +294,28 @@ async def test_an_upload_can_be_cancelled_and_makes_no_job(
         await pilot.press("escape")  # nothing running: closes
         await settle(pilot, lambda: not app.screen.is_modal)
         assert len(sim.jobs) == before
+
+
+async def test_a_rerun_from_a_full_screen_detail_replaces_it(clock: FakeClock) -> None:
+    # A tester at 80x24: after R from the open job's full-screen detail, esc showed the old
+    # job's detail still under the new one, and c/R there acted on the new job instead.
+    sim = failed_sim(clock)
+    old = failed_parse(sim, clock)[0]
+    app = make_app(sim, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot, app)
+        await highlight(pilot, app, old)
+        await pilot.press("enter")
+        await settle(pilot, lambda: app.main.open_job == old)
+        screen = await open_rerun(pilot, app)
+        await pilot.press("y")
+        await settle(pilot, lambda: screen.state == "done", rounds=200)
+        new = sim.jobs[-1].job_id
+        await pilot.press("escape")
+        await settle(pilot, lambda: app.main.open_job == new, rounds=200)
+        await pilot.pause()
+        details = [s for s in app.screen_stack if type(s).__name__ == "DetailScreen"]
+        assert len(details) == 1  # one detail at a time: the new job's
+        await pilot.press("escape")
+        await settle(pilot, lambda: app.screen is app.main)
+        assert app.main.open_job is None

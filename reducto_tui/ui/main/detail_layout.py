@@ -56,7 +56,13 @@ class DetailLayout(MainBase):
             if tab is not None:
                 pane.active_tab = tab
             pane.open(job_id)
-            self.app.push_screen(DetailScreen(pane), callback=partial(self._screen_closed, pane))
+            screen = DetailScreen(pane)
+            if isinstance(self.app.screen, DetailScreen):
+                # One detail at a time: a job opened from a full-screen detail (the new job of
+                # a re-run) replaces it, so esc leads back to the list and keys act on the job
+                # shown, not on a detail hidden under it (a tester, 80x24).
+                self.app.pop_screen()  # popped, not dismissed: its close callback is not run
+            self.app.push_screen(screen, callback=partial(self._screen_closed, pane))
 
     def close_detail(self) -> None:
         if isinstance(self.app.screen, DetailScreen):
