@@ -84,6 +84,20 @@ Coordinate = Annotated[float, WrapValidator(_coordinate)]
 LenientStr = Annotated[str | None, WrapValidator(_as_text)]
 
 
+def _config_text(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    # The API sends raw_config as a JSON string; a server sending the object itself means
+    # the same config (a tester's server did: it was read as "no config").
+    if isinstance(value, dict):
+        try:
+            return json.dumps(value, allow_nan=False)
+        except (TypeError, ValueError, RecursionError):
+            return None
+    return _as_text(value, handler)
+
+
+ConfigText = Annotated[str | None, WrapValidator(_config_text)]
+
+
 class Model(BaseModel):
     # No inf/nan in any float field: one such value would crash arithmetic and formatting
     # far from here, and it is not JSON anyway.
@@ -641,7 +655,7 @@ class _JobFields(Model):
     total_pages: Count = None
     duration: Amount = None
     created_at: LenientStr = None
-    raw_config: LenientStr = None
+    raw_config: ConfigText = None
     source: Any = None
     bucket: Any = None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,8 +45,10 @@ def start_debug_log(g: Globals, ctx: click.Context) -> None:
         return
     directory = log_dir()
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         path = directory / f"cli-{time.strftime('%Y%m%d-%H%M%S')}.log"
+        # Requests, ids and server text are private even with the key redacted: 0600.
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
         handler = logging.FileHandler(path, encoding="utf-8")
     except OSError as exc:
         click.echo(f"Debug log: cannot write to {directory} ({exc.strerror})", err=True)

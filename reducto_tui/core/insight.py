@@ -32,6 +32,8 @@ from reducto_tui.core.stuck import StuckWatch, percentile
 #: Bucket sizes the timeline picks from (seconds): the smallest that fits the span.
 BUCKET_SIZES = (60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400)
 MAX_BUCKETS = 48
+#: Finish times up to this far past now still count as clock skew on the timeline.
+FUTURE_SKEW_MINUTES = 60
 #: Throughput "now" is measured over this many recent minutes.
 RATE_MINUTES = 10
 TOP_FAILURES = 8
@@ -391,7 +393,11 @@ class Insight:
         if not self._minutes:
             return BUCKET_SIZES[0], []
         first = min(self._minutes) * 60
-        end = max(now, (max(self._minutes) + 1) * 60)
+        # The timeline ends now: a finish time far in the future is a bad date (a hostile or
+        # skewed server's 9999-12-31 moved every bucket to the year 9999), not a later bucket.
+        limit = int(now // 60) + FUTURE_SKEW_MINUTES
+        latest = max((m for m in self._minutes if m <= limit), default=int(now // 60))
+        end = max(now, (latest + 1) * 60)
         span = end - first
         size = next((s for s in BUCKET_SIZES if span / s <= MAX_BUCKETS), BUCKET_SIZES[-1])
         # Buckets are aligned to their size (whole hours, days in UTC), the last holds "now".

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import random
 import time
 from collections.abc import Awaitable, Callable, Iterable
@@ -28,6 +29,9 @@ KIND_OF_TYPE = {type_.lower(): kind for kind, type_ in KINDS.items()}
 CONFIG_PAGES = 5
 #: How many times one job waits out a 429 before it is reported as rate limited.
 RATE_RETRIES = 5
+#: The longest 429 wait a bulk run sits out; a longer one fails that job with the server's
+#: wait in its message (a tester's server asked for 3600 s and the dialog hung for an hour).
+MAX_RATE_WAIT = 300.0
 
 
 class Reach(StrEnum):
@@ -230,13 +234,20 @@ class RateGate:
     ) -> None:
         self._sleep, self._clock = sleep, clock
         self.resume_at = 0.0
+        #: The user stopped the run: nothing more is sent (a POST already out finishes, so
+        #: no job is left half known).
+        self.stopped = False
 
     def hold(self, seconds: float) -> None:
         self.resume_at = max(self.resume_at, self._clock() + seconds)
 
+    def stop(self) -> None:
+        self.stopped = True
+
     async def wait(self) -> None:
-        while (left := self.resume_at - self._clock()) > 0:
-            await self._sleep(left)
+        # In steps, so that a stop ends a long wait at once.
+        while not self.stopped and (left := self.resume_at - self._clock()) > 0:
+            await self._sleep(min(left, 0.5))
 
 
 async def send_plans(
@@ -279,6 +290,9 @@ async def _send(
 ) -> None:
     while True:
         await gate.wait()
+        if gate.stopped:
+            result.error = "Not sent: stopped."
+            return
         try:
             created: Created = await creator.create(kind, body)
         except RateLimitError as exc:
@@ -286,8 +300,12 @@ async def _send(
             if result.rate_waits >= RATE_RETRIES:
                 result.error, result.failure = exc.message, exc
                 return
-            result.rate_waits += 1
             wait = exc.retry_after or min(30.0, 2.0**result.rate_waits + random.random())
+            if not math.isfinite(wait) or wait > MAX_RATE_WAIT:
+                # A hostile or overloaded server asking for an hour: say so, do not hang.
+                result.error, result.failure = exc.message, exc
+                return
+            result.rate_waits += 1
             gate.hold(wait)
             if on_wait is not None:
                 on_wait(wait)

@@ -110,6 +110,7 @@ def test_debug_writes_a_redacted_log_and_shows_tracebacks(cli: Invoke, tmp_path:
     log = path.read_text()
     assert "GET" in log and "/job/broken" in log and "503" in log
     assert KEY not in log
+    assert path.stat().st_mode & 0o777 == 0o600  # private, like the archive and the config
 
 
 def test_json_writer_escapes_what_json_dumps_leaves_raw() -> None:

@@ -140,3 +140,16 @@ def test_queue_wait_is_measured_when_a_job_is_seen_leaving_the_queue(clock: Fake
     store.merge_first_page([job("q1", "Completed", age=30, duration=15.0)])
     lat = live.numbers().latency[0]
     assert (lat.type, lat.p50, lat.waits, lat.wait_p50) == ("Parse", 15.0, 1, 40)
+
+
+def test_a_job_dated_9999_does_not_move_the_timeline(clock: FakeClock) -> None:
+    # A hostile server's 9999-12-31 job put every bucket of `jobs stats` in the year 9999.
+    from tests.unit.test_filters_store import job
+
+    store = JobStore(clock=clock)
+    far = clock() - 253402300000.0  # created_at 9999-12-31: a negative age
+    store.add_page([job("now", age=600), job("far", age=far)], None)
+    numbers = LiveInsight(store).numbers()
+    assert numbers.buckets, numbers
+    assert numbers.buckets[-1].start <= clock()
+    assert sum(b.completed for b in numbers.buckets) == 1  # the job that finished today

@@ -168,3 +168,45 @@ async def test_probe_link_never_asks_private_addresses_or_sends_the_key() -> Non
     assert await probe_link(s.client, "https://files.example.com/a.pdf") == 206
     probe = s.transport.seen[0]
     assert probe.headers["range"] == "bytes=0-0" and "authorization" not in probe.headers
+
+
+async def test_a_429_asking_for_an_hour_fails_the_job_instead_of_hanging() -> None:
+    # A tester's server sent Retry-After: inf (the client reads at most 3600 s); the bulk
+    # run sat in a dialog saying "waiting 3600 s" that could not be closed.
+    s = Setup()
+    old = s.failed("Parse")[0]
+    plan = await fetch_plan(s.client, old)
+    before = len(s.sim.jobs)
+    s.transport.script[PARSE] = [(429, {"Retry-After": "3600"})]
+    waits: list[float] = []
+    results = await send_plans(
+        s.creator, [plan], on_wait=waits.append, gate=RateGate(s.sleep, s.clock)
+    )
+    assert waits == [] and results[0].new_id is None
+    assert results[0].error is not None and "3600" in results[0].error
+    assert len(s.sim.jobs) == before
+
+
+async def test_a_stopped_run_sends_nothing_more() -> None:
+    s = Setup()
+    olds = list(dict.fromkeys(s.failed("Parse")))[:3]
+    plans = [await fetch_plan(s.client, old) for old in olds]
+    before = len(s.sim.jobs)
+    gate = RateGate(s.sleep, s.clock)
+    gate.stop()
+    results = await send_plans(s.creator, plans, gate=gate)
+    assert [r.error for r in results] == ["Not sent: stopped."] * len(olds)
+    assert len(s.sim.jobs) == before
+
+
+def test_a_raw_config_sent_as_an_object_is_the_same_config() -> None:
+    from reducto_tui.api.models import SingleJob
+
+    as_object = SingleJob.model_validate(
+        {"job_id": "j", "raw_config": {"input": "https://x/a.pdf", "queue_priority": "auto"}}
+    )
+    as_text = SingleJob.model_validate(
+        {"job_id": "j", "raw_config": '{"input": "https://x/a.pdf", "queue_priority": "auto"}'}
+    )
+    assert as_object.raw_config is not None and as_text.raw_config is not None
+    assert json.loads(as_object.raw_config) == json.loads(as_text.raw_config)

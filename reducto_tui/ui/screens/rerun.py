@@ -29,6 +29,7 @@ from reducto_tui.api.create import JobCreator, probe_link
 from reducto_tui.api.errors import ReductoError
 from reducto_tui.core.rerun import (
     Lineage,
+    RateGate,
     Reach,
     Reachability,
     RerunPlan,
@@ -96,6 +97,7 @@ class RerunScreen(ModalScreen[list[RerunResult] | None]):
         self.concurrency = concurrency
         self.results: list[RerunResult] = []
         self.state = "loading"  # loading → ready → sending → done
+        self.gate = RateGate()
 
     async def _probe(self, url: str) -> int:
         return await probe_link(self.client, url)
@@ -322,6 +324,7 @@ class RerunScreen(ModalScreen[list[RerunResult] | None]):
             concurrency=self.concurrency,
             on_result=reported,
             on_wait=waited,
+            gate=self.gate,
             lineage=self.lineage,
         )
         made = sum(1 for r in self.results if r.new_id)
@@ -337,7 +340,8 @@ class RerunScreen(ModalScreen[list[RerunResult] | None]):
     @on(Button.Pressed, "#cancel")
     def action_close(self) -> None:
         if self.state == "sending":
-            self.notify("Sending: wait for the results.", severity="warning")
+            self.gate.stop()
+            self._status("Stopping: jobs already sent finish, the rest are not sent…")
             return
         self.dismiss(self.results or None)
 
