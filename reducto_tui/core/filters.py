@@ -208,7 +208,17 @@ def _term(body: str, now: float) -> Predicate | str | None:
     name, sep, value = body.partition(":")
     if sep and name.lower() in FIELDS:
         return _field(name.lower(), value.strip('"').lower())
+    if body.lower() == ARCHIVED:
+        return _archived
     return body.lower()
+
+
+#: The term for jobs shown from the archive (``-archived``: only those the API returns).
+ARCHIVED = "archived"
+
+
+def _archived(row: JobRow) -> bool:
+    return row.archived
 
 
 class ValueTest:

@@ -96,6 +96,8 @@ class JobRow:
     #: (progress, reason, local, credits, error code, queue wait) once any is set; None
     #: for most rows (the list endpoint carries none of them: they come from GET /job).
     rare: tuple[Any, ...] | None = None
+    #: Loaded from the archive: the API did not return this job (it may have forgotten it).
+    archived: bool = False
 
     @property
     def progress(self) -> float | None:

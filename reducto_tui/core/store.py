@@ -144,9 +144,28 @@ class JobStore:
             for watcher in self.watchers:
                 watcher.applied(changes)
 
-    def update_detail(self, job_id: str, detail: JobDetail) -> Changes:
+    def add_archived(self, rows: list[JobRow]) -> Changes:
+        """Rows from the archive (``archived`` set) below the loaded ones; a job the API
+        returned stays as the API said."""
         changes = Changes()
-        self._upsert_one(row_from_job(detail, job_id), changes)
+        base = self.rows[-1].order + 1 if self.rows else 0
+        for row in rows:
+            if row.job_id in self.by_id:
+                continue
+            row.order = base + len(changes.added)
+            self.by_id[row.job_id] = row
+            self.counts[row.kind] += 1
+            changes.added.append(row)
+        self.rows.extend(changes.added)
+        self._apply(changes)
+        return changes
+
+    def update_detail(self, job_id: str, detail: JobDetail, archived: bool = False) -> Changes:
+        """``archived``: the detail was read from the archive, not the API."""
+        changes = Changes()
+        fresh = row_from_job(detail, job_id)
+        fresh.archived = archived
+        self._upsert_one(fresh, changes)
         if changes.added:
             changes.added[0].order = self.rows[-1].order + 1 if self.rows else 0
             self.rows.extend(changes.added)
@@ -166,7 +185,10 @@ class JobStore:
         if row.local and fresh.status != row.status:
             row.local = None
         old = snapshot(row) if self.watchers else None
-        if merge_row(row, fresh):
+        archived = row.archived and not fresh.archived
+        if archived:
+            row.archived = False  # the API has it again
+        if merge_row(row, fresh) or archived:
             changes.changed.append(row)
             if old is not None:
                 for watcher in self.watchers:

@@ -1,0 +1,83 @@
+"""Archived jobs in the job list: streamed from the archive in the background, a batch at a
+time like pages, behind the jobs the API still returns."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterator
+
+from reducto_tui.archive import Archive, ArchivedJob
+from reducto_tui.core.rows import JobRow, row_from_job
+from reducto_tui.core.store import Changes, JobStore
+
+DAY = 86400.0
+
+
+def _rows(batch: list[ArchivedJob]) -> list[JobRow]:
+    rows = []
+    for job in batch:
+        row = row_from_job(job.as_job(), job.job_id)
+        row.archived = True
+        rows.append(row)
+    return rows
+
+
+class ArchiveFeed:
+    """Loads archived jobs created in a time range into the store, newest first.
+
+    Reading and building rows happen on a worker thread (a batch each call), so the event
+    loop only inserts ready rows; jobs the API returned stay as the API said.
+    """
+
+    def __init__(
+        self, archive: Archive, store: JobStore, clock: Callable[[], float] = time.time
+    ) -> None:
+        self.archive = archive
+        self.store = store
+        self.clock = clock
+        self.loaded = 0
+        #: Creation time of the oldest archived job loaded ("load older" continues below it).
+        self.oldest: float | None = None
+
+    async def load(
+        self, days: float | None = None, on_batch: Callable[[Changes], None] | None = None
+    ) -> int:
+        """Jobs created in the last ``days`` (all when None); how many were new to the list."""
+        since = None if days is None else self.clock() - days * DAY
+        return await self._stream(since, None, on_batch)
+
+    async def load_older(
+        self, days: float, on_batch: Callable[[Changes], None] | None = None
+    ) -> int:
+        """The ``days`` before the oldest archived job loaded so far."""
+        until = self.oldest if self.oldest is not None else self.clock()
+        added = await self._stream(until - days * DAY, until, on_batch)
+        self.oldest = until - days * DAY
+        return added
+
+    async def _stream(
+        self,
+        since: float | None,
+        until: float | None,
+        on_batch: Callable[[Changes], None] | None,
+    ) -> int:
+        batches: Iterator[list[ArchivedJob]] = self.archive.iter_jobs(since, until)
+
+        def next_rows() -> list[JobRow] | None:
+            batch = next(batches, None)
+            return None if batch is None else _rows(batch)
+
+        added = 0
+        while True:
+            rows = await asyncio.to_thread(next_rows)
+            if rows is None:
+                return added
+            oldest = rows[-1].created
+            if oldest is not None and (self.oldest is None or oldest < self.oldest):
+                self.oldest = oldest
+            changes = self.store.add_archived(rows)
+            added += len(changes.added)
+            self.loaded += len(changes.added)
+            if on_batch is not None:
+                on_batch(changes)
