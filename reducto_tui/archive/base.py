@@ -21,7 +21,7 @@ class ArchiveError(Exception):
     """The archive cannot be used; the message says why and what to do (never a password)."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ArchivedJob:
     """One job as last stored: its list fields, and the whole ``GET /job`` body if fetched."""
 

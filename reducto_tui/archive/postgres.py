@@ -126,7 +126,7 @@ class PostgresArchive:
         self._writer.saw_job_body(job_id, body)
 
     def _write_rows(self, rows: list[Row]) -> None:
-        ordered = sorted((r.values() for r in rows), key=lambda v: v[0])
+        ordered = sorted(rows, key=lambda row: row.job_key)
         for attempt in range(RETRIES):
             try:
                 with self._pool.connection() as conn, conn.transaction():

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from reducto_tui.api.errors import BadResponseError
 from reducto_tui.api.lazy import decode_in_pieces
@@ -26,8 +25,10 @@ UNKNOWN_STAGE = -1
 COLUMNS = ("job_key", "status", "state", "stage", "at", "seen_at", "listing", "detail", "body")
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
+    """One job's row, in the column order of :data:`COLUMNS` (a tuple: 100k of them are
+    built per load-all, and a tuple is the cheapest thing to build and to bind)."""
+
     job_key: bytes
     #: The raw status as JSON text (a server may send NUL, which PostgreSQL text refuses).
     status: str
@@ -38,19 +39,6 @@ class Row:
     listing: str | None
     detail: str | None
     body: bytes | None
-
-    def values(self) -> tuple[Any, ...]:
-        return (
-            self.job_key,
-            self.status,
-            self.state,
-            self.stage,
-            self.at,
-            self.seen_at,
-            self.listing,
-            self.detail,
-            self.body,
-        )
 
 
 def key(job_id: str) -> bytes:
@@ -69,6 +57,19 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
 
 
+#: JSON of each status word seen (a handful of distinct values across 100k jobs).
+_STATUS_JSON: dict[str | None, str] = {}
+
+
+def _status_json(status: str | None) -> str:
+    text = _STATUS_JSON.get(status)
+    if text is None:
+        text = _dumps(status)
+        if len(_STATUS_JSON) < 1000:
+            _STATUS_JSON[status] = text
+    return text
+
+
 def _created(raw: Any, fallback: float) -> float:
     when = parse_timestamp(raw) if isinstance(raw, str) else None
     return when.timestamp() if when is not None else fallback
@@ -82,7 +83,7 @@ def listing_row(job: SingleJob, seen_at: float) -> Row:
     kind = status_kind(job.status)
     return Row(
         key(job.job_id),
-        _dumps(job.status),
+        _status_json(job.status),
         kind.value,
         _stage(kind),
         _created(job.created_at, seen_at),
@@ -123,6 +124,21 @@ def body_row(job_id: str, body: bytes, seen_at: float) -> Row | None:
     )
 
 
+_STATUS_VALUE: dict[str, Any] = {}
+
+
+def _status_value(text: str) -> Any:
+    if text in _STATUS_VALUE:
+        return _STATUS_VALUE[text]
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = None
+    if len(_STATUS_VALUE) < 1000:
+        _STATUS_VALUE[text] = value
+    return value
+
+
 def now() -> float:
     return time.time()
 
@@ -141,10 +157,7 @@ def archived_job(
     data = load_data(listing) if listing else {}
     if detail:
         data.update((k, v) for k, v in load_data(detail).items() if v is not None)
-    try:
-        data["status"] = json.loads(status)
-    except ValueError:
-        data["status"] = None
+    data["status"] = _status_value(status)
     return ArchivedJob(job_id_of(job_key), data, state, at, seen_at, has_body)
 
 

@@ -122,7 +122,7 @@ class SqliteArchive:
         db = self._write_db
         db.execute("BEGIN IMMEDIATE")
         try:
-            db.executemany(UPSERT, (r.values() for r in rows))
+            db.executemany(UPSERT, rows)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
