@@ -15,3 +15,7 @@ class JobObserver(Protocol):
 
     def saw_job_body(self, job_id: str, body: bytes) -> None:
         """``GET /job/{id}``'s body as received (status, result and all)."""
+
+    def stored_body(self, job_id: str) -> bytes | None:
+        """What the observer kept of the job as a ``GET /job`` body, None if nothing (for a
+        job the API no longer has). Blocks on storage: call it from a thread."""

@@ -92,6 +92,18 @@ class Archive(JobObserver, Protocol):
     def vacuum(self) -> None: ...
 
 
+def stored_body(archive: Archive, job_id: str) -> bytes | None:
+    """The job's stored ``GET /job`` body, or, when only its list row was seen, that row as
+    a body (status, type, pages, no result); None when the archive does not have it."""
+    job = archive.get(job_id)
+    if job is None:
+        return None
+    body = archive.body(job_id) if job.has_body else None
+    if body is not None:
+        return body
+    return json.dumps(job.data, ensure_ascii=True).encode()
+
+
 def detail_from_body(body: bytes) -> JobDetail:
     """A stored body read back as the detail view reads a live one."""
     try:

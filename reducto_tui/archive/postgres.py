@@ -21,6 +21,7 @@ from reducto_tui.archive.base import (
     ArchiveError,
     ArchiveStats,
     decompress,
+    stored_body,
 )
 from reducto_tui.archive.location import safe_url
 from reducto_tui.archive.records import Row
@@ -166,6 +167,9 @@ class PostgresArchive:
         rows = self._query(f"SELECT body FROM {TABLE} WHERE job_key = %s", (records.key(job_id),))
         blob = rows[0][0] if rows else None
         return decompress(bytes(blob)) if blob is not None else None
+
+    def stored_body(self, job_id: str) -> bytes | None:
+        return stored_body(self, job_id)
 
     def ids_with_prefix(self, prefix: str, limit: int = 10) -> list[str]:
         low = records.key(prefix)

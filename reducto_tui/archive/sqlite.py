@@ -17,6 +17,7 @@ from reducto_tui.archive.base import (
     ArchiveError,
     ArchiveStats,
     decompress,
+    stored_body,
 )
 from reducto_tui.archive.records import Row
 from reducto_tui.archive.writer import BatchWriter
@@ -154,6 +155,9 @@ class SqliteArchive:
         rows = self._query("SELECT body FROM jobs WHERE job_key = ?", (records.key(job_id),))
         blob = rows[0][0] if rows else None
         return decompress(blob) if isinstance(blob, bytes) else None
+
+    def stored_body(self, job_id: str) -> bytes | None:
+        return stored_body(self, job_id)
 
     def ids_with_prefix(self, prefix: str, limit: int = 10) -> list[str]:
         low = records.key(prefix)

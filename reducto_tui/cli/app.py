@@ -36,6 +36,12 @@ DEMO_KEY = "demo-key"
     help="Live refresh interval in seconds (0 = off).",
 )
 @click.option("--page-size", type=click.IntRange(1, 500), help="Jobs per page (1-500).")
+@click.option(
+    "--archive-results",
+    is_flag=True,
+    default=None,
+    help="With the archive: also fetch and keep the result of every job that completes.",
+)
 @global_options
 @click.version_option(__version__, prog_name="reducto-tui")
 @click.pass_context
@@ -46,6 +52,7 @@ def main(
     seed: int,
     refresh: float | None,
     page_size: int | None,
+    archive_results: bool | None,
 ) -> None:
     """A terminal dashboard for Reducto async jobs, and a CLI for scripts.
 
@@ -60,7 +67,13 @@ def main(
     globals_of(ctx)
     if ctx.invoked_subcommand is not None:
         return
-    overrides: dict[str, Any] = {"refresh_interval": refresh, "page_size": page_size}
+    overrides: dict[str, Any] = {
+        "refresh_interval": refresh,
+        "page_size": page_size,
+        "archive_results": archive_results,
+    }
+    if archive_results:
+        overrides["archive"] = True
     from reducto_tui.ui.app import ReductoApp
 
     if demo:

@@ -29,6 +29,7 @@ DEFAULT_KEYS: dict[str, str] = {
     "sort_flip": "S",
     "next_page": "n",
     "load_all": "a",
+    "load_older": "O",
     **{f"quick_{n}": str(n) for n in range(6)},
     "find": "ctrl+f",
     "fetch_url": "f",

@@ -83,6 +83,7 @@ COMMANDS: tuple[Command, ...] = (
     _c("copy_json", "Copy JSON", "Copy the open job's result JSON", D),
     _c("sort_flip", "Sort ↕", "Flip the sort direction", M),
     _c("next_page", "Next page", "Load the next page", M),
+    _c("load_older", "Load older", "Load a further span of archived jobs (--archive)", M),
     *(
         _c(f"quick_{n}", f"Only {QUICK_STATUS[n] or 'all'}",
            f"Show only {QUICK_STATUS[n]} jobs" if n else "Show jobs of every status",

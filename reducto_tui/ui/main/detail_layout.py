@@ -135,7 +135,7 @@ class DetailLayout(MainBase):
 
     def detail_updated(self, event: DetailPane.Updated) -> None:
         """The pane fetched its job (it may be on a DetailScreen: the app passes it on)."""
-        changes = self.store.update_detail(event.job_id, event.detail)
+        changes = self.store.update_detail(event.job_id, event.detail, archived=event.archived)
         row = self.store.by_id.get(event.job_id)
         if row is not None:  # the pane shows the state the table shows
             self.detail.show_status(row.job_id, row.status, row.kind)

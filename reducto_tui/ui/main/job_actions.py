@@ -10,6 +10,7 @@ from reducto_tui.core import actions
 from reducto_tui.core.rows import JobRow
 from reducto_tui.render.text import clean, sentence
 from reducto_tui.ui import targets as tg
+from reducto_tui.ui.archived import live_targets
 from reducto_tui.ui.main.base import MainBase
 from reducto_tui.ui.main.messages import ActionDone, JobChanged
 from reducto_tui.ui.screens.confirm import ConfirmScreen
@@ -23,10 +24,13 @@ class JobActions(MainBase):
             return True
         return False
 
+    def _warn(self, message: str) -> None:
+        self.notify(message, severity="warning")
+
     def action_cancel(self) -> None:
         if self._read_only("cancel"):
             return
-        targets = self.targets()
+        targets = live_targets(self.targets(), "cancel", self._warn)
         send, skip = actions.split_cancellable(targets.rows)
         hidden, _ = actions.split_cancellable(targets.hidden)
         if not send and not targets.hidden:
@@ -55,7 +59,7 @@ class JobActions(MainBase):
     def action_delete(self) -> None:
         if self._read_only("delete"):
             return
-        targets = self.targets()
+        targets = live_targets(self.targets(), "delete", self._warn)
         if not targets.rows and not targets.hidden:
             return
         body = tg.delete_body(targets.rows)

@@ -12,6 +12,7 @@ from textual.widgets import Input
 from reducto_tui.core.filter_text import with_status
 from reducto_tui.core.store import SORT_COLUMNS
 from reducto_tui.ui.commands import QUICK_STATUS
+from reducto_tui.ui.main.archiving import Archiving
 from reducto_tui.ui.main.creating import Creating
 from reducto_tui.ui.main.detail_layout import DetailLayout
 from reducto_tui.ui.main.exporting import Exporting
@@ -21,13 +22,14 @@ from reducto_tui.ui.screens.detail_screen import DetailScreen
 from reducto_tui.ui.widgets.job_table import JobTable
 
 
-class MainScreen(Loading, Creating, DetailLayout, JobActions, Exporting):
+class MainScreen(Loading, Creating, DetailLayout, JobActions, Exporting, Archiving):
     # The table takes the focus itself (the filter box starts hidden).
     AUTO_FOCUS = "#jobs"
 
     def on_mount(self) -> None:
         self.filter_box.display = False
-        self.load_first_page()
+        # With the archive on, the first page waits for it to open, so it is stored too.
+        self.start_archive(then=self.load_first_page)
         self.set_interval(1.0, self._tick)
 
     def _tick(self) -> None:

@@ -27,8 +27,13 @@ from textual.widgets import Input, Static, TabbedContent, TabPane, Tabs, Tree
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from reducto_tui.api.client import ReductoClient
-from reducto_tui.api.errors import ReductoError
-from reducto_tui.api.lazy import JOB_RESULT, block_count, decode_in_pieces, read_job_body
+from reducto_tui.api.errors import JobDeletedError, NotFoundError, ReductoError
+from reducto_tui.api.lazy import (
+    JOB_RESULT,
+    block_count,
+    decode_in_pieces,
+    read_job_body,
+)
 from reducto_tui.api.models import (
     ChartResponse,
     ClassifyResponse,
@@ -59,6 +64,7 @@ from reducto_tui.render.parse import block_body, chunk_body, page_drawing
 from reducto_tui.render.split import split_view
 from reducto_tui.render.summary import summary
 from reducto_tui.render.text import clean, safe_text
+from reducto_tui.ui.archived import ARCHIVED_NOTE, archived_body
 from reducto_tui.ui.widgets.json_view import JsonView
 from reducto_tui.ui.widgets.result_tree import Node, ResultTree
 
@@ -134,10 +140,12 @@ class DetailPane(Vertical):
     class Updated(Message):
         """The open job's data changed (fetched or followed)."""
 
-        def __init__(self, job_id: str, detail: JobDetail) -> None:
+        def __init__(self, job_id: str, detail: JobDetail, archived: bool = False) -> None:
             super().__init__()
             self.job_id = job_id
             self.detail = detail
+            #: Read from the archive: the API no longer has the job.
+            self.archived = archived
 
     def __init__(
         self,
@@ -173,6 +181,8 @@ class DetailPane(Vertical):
         self._ready = False
         #: The (word, state) the job list shows for this job (see :meth:`show_status`).
         self._listed: tuple[str, StatusKind] | None = None
+        #: The shown job came from the archive (the API answered 404/410 for it).
+        self.from_archive = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-title")
@@ -290,6 +300,10 @@ class DetailPane(Vertical):
         if job_id != self.job_id:
             return
         self.show(detail, data)
+        if self.from_archive:
+            # Asking the API again would only be told 404 again: nothing more to follow.
+            self._set_note(ARCHIVED_NOTE)
+            return
         gap = pace.interval
         while not is_finished(detail.status):
             await self._sleep(gap)
@@ -331,6 +345,12 @@ class DetailPane(Vertical):
         self._asked[job_id] = self._clock()
         try:
             body = await self.client.get_job_raw(job_id)
+            self.from_archive = False
+        except (NotFoundError, JobDeletedError):
+            stored = await archived_body(self.client, job_id)
+            if stored is None:
+                raise
+            body, self.from_archive = stored, True
         finally:
             self._asked[job_id] = self._clock()
         return await asyncio.to_thread(_read, body)
@@ -376,7 +396,7 @@ class DetailPane(Vertical):
         )
         self._show_summary()
         self._render_result(detail.result)
-        self.post_message(self.Updated(self.job_id, detail))
+        self.post_message(self.Updated(self.job_id, detail, self.from_archive))
         if self.query_one(TabbedContent).active == "tab-raw":
             self._fill_raw()
 

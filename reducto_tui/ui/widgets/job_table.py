@@ -27,6 +27,7 @@ from reducto_tui.core.store import JobView
 from reducto_tui.render import format as fmt
 from reducto_tui.render.status import GLYPHS, STYLES
 from reducto_tui.render.text import clean, file_name, shorten
+from reducto_tui.ui.archived import ARCHIVED_GLYPH
 from reducto_tui.ui.cadence import Throttle
 
 
@@ -450,7 +451,9 @@ class JobTable(ScrollView, can_focus=True):
         self, key: str, row: JobRow, width: int, now: float, marked: bool
     ) -> tuple[str, Style]:
         if key == "mark":
-            return ("●" if marked else " "), self._style("marked")
+            return ("●" if marked else " ") + (ARCHIVED_GLYPH if row.archived else ""), self._style(
+                "marked"
+            )
         if key == "status":
             if row.local:
                 return f"… {row.local}", self._style("local")

@@ -1,0 +1,206 @@
+"""The archive in the app: jobs and results survive a restart and the API forgetting them;
+archived rows are marked, filterable and openable, never cancelled; a damaged archive is
+one message; the app and the CLI write one archive at the same time."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from textual.widgets import Static
+
+from reducto_tui.config import Settings
+from reducto_tui.demo.runner import BackgroundServer
+from reducto_tui.demo.simulator import Simulator
+from reducto_tui.ui.app import ReductoApp
+from reducto_tui.ui.archived import ARCHIVED_GLYPH
+from tests.conftest import FakeClock
+from tests.plain import static_text
+from tests.ui.conftest import make_app, screen_lines, settle, wait_loaded
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _on_screen(app: ReductoApp, text: str) -> bool:
+    return any(text in line for line in screen_lines(app))
+
+
+def toasts(app: ReductoApp) -> list[str]:
+    """Every toast the app shows from now on (its messages, as passed to notify)."""
+    seen: list[str] = []
+    show = app.notify
+
+    def recording(message: str, **options: Any) -> None:
+        seen.append(message)
+        show(message, **options)
+
+    app.notify = recording  # type: ignore[method-assign]
+    return seen
+
+
+async def test_jobs_and_results_survive_a_restart_and_the_api_forgetting_them(
+    sim: Simulator, clock: FakeClock, tmp_path: Path
+) -> None:
+    db = str(tmp_path / "archive.sqlite3")
+    done = next(j for j in reversed(sim.jobs) if j.status(clock()) == "Completed")
+    first = make_app(sim, clock, archive=True, archive_url=db)
+    async with first.run_test(size=(160, 40)) as pilot:
+        await wait_loaded(pilot, first)
+        await settle(pilot, lambda: first.main.archive is not None)
+        index = first.store.view.index_of(done.job_id)
+        assert index is not None
+        first.main.table.set_cursor(index)
+        await pilot.press("enter")
+        await settle(pilot, lambda: first.main.detail.detail is not None, rounds=200)
+        assert not any(r.archived for r in first.store.rows)
+    loaded = {r.job_id for r in first.store.rows}
+
+    clock.advance(13 * 3600)  # Reducto forgot every one of them
+    again = make_app(sim, clock, archive=True, archive_url=db)
+    async with again.run_test(size=(160, 40)) as pilot:
+        await wait_loaded(pilot, again)
+        await settle(pilot, lambda: len(again.store.rows) >= len(loaded), rounds=200)
+        assert {r.job_id for r in again.store.rows} == loaded
+        assert all(r.archived for r in again.store.rows)
+        assert _on_screen(again, ARCHIVED_GLYPH)
+
+        again.main.filter_box.value = "-archived"
+        await pilot.pause()
+        assert len(again.store.view) == 0
+        again.main.filter_box.value = "archived"
+        await pilot.pause()
+        assert len(again.store.view) == len(loaded)
+        again.main.filter_box.value = ""
+        await pilot.press("escape")
+
+        index = again.store.view.index_of(done.job_id)
+        assert index is not None
+        again.main.table.set_cursor(index)
+        await pilot.press("enter")
+        pane = again.main.detail
+        await settle(pilot, lambda: pane.detail is not None or pane.error is not None, rounds=200)
+        assert pane.error is None and pane.from_archive
+        assert pane.detail is not None and pane.detail.result is not None
+        assert "From the archive" in static_text(pane.query_one("#detail-title", Static))
+        assert again.store.by_id[done.job_id].archived  # opening it did not un-archive it
+
+        await pilot.press("escape")
+        shown = toasts(again)
+        await pilot.press("c")
+        await settle(pilot, lambda: bool(shown))
+        assert any("Cancel is disabled for archived jobs" in t for t in shown)
+        assert not again.screen.is_modal  # no dialog: nothing to cancel
+
+
+async def test_a_damaged_archive_is_one_message_and_the_app_runs_without_it(
+    sim: Simulator, clock: FakeClock, tmp_path: Path
+) -> None:
+    db = tmp_path / "archive.sqlite3"
+    db.write_bytes(b"not a database" * 100)
+    app = make_app(sim, clock, archive=True, archive_url=str(db))
+    shown = toasts(app)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await settle(pilot, lambda: bool(shown))
+        assert len(shown) == 1
+        assert "is damaged" in shown[0] and "Running without the archive" in shown[0]
+        assert app.main.archive is None and len(app.store.rows) == 50
+    assert db.read_bytes() == b"not a database" * 100
+
+
+async def test_off_by_default(sim: Simulator, clock: FakeClock, tmp_path: Path) -> None:
+    os.environ["XDG_DATA_HOME"] = str(tmp_path)
+    try:
+        app = make_app(sim, clock)
+        async with app.run_test(size=(160, 40)) as pilot:
+            await wait_loaded(pilot, app)
+            await pilot.pause()
+            assert app.main.archive is None and app.client.observer is None
+    finally:
+        del os.environ["XDG_DATA_HOME"]
+    assert not any(tmp_path.rglob("*.sqlite3"))
+
+
+async def test_the_app_and_the_cli_write_one_archive_at_once(tmp_path: Path) -> None:
+    db = tmp_path / "shared.sqlite3"
+    with BackgroundServer(jobs=1500, seed=9, arrival_interval=0) as server:
+        settings = Settings.model_validate(
+            {
+                "base_url": server.url,
+                "api_key": "ui-SECRET-key",
+                "page_size": 100,
+                "archive": True,
+                "archive_url": str(db),
+            }
+        )
+        app = ReductoApp(settings, demo=True, auto_refresh=False)
+        async with app.run_test(size=(160, 40)) as pilot:
+            await wait_loaded(pilot, app)
+            await settle(pilot, lambda: app.main.archive is not None)
+            cli = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "reducto_tui",
+                    "--archive",
+                    "jobs",
+                    "list",
+                    "--all",
+                    "--page-size",
+                    "37",
+                    "--format",
+                    "id",
+                    "--base-url",
+                    server.url,
+                ],
+                cwd=ROOT,
+                env={
+                    **os.environ,
+                    "REDUCTO_API_KEY": "cli-key",
+                    "REDUCTO_TUI_ARCHIVE_URL": str(db),
+                },
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            await pilot.press("a")  # load every page while the CLI lists them too
+            await settle(
+                pilot, lambda: len(app.store.rows) >= 1500 and not app.main.loading_all, rounds=1500
+            )
+            out, err = cli.communicate(timeout=120)
+            assert cli.returncode == 0, err
+            assert app.main.archive is not None and app.main.archive.problem is None
+    assert len(out.split()) == 1500
+    rows = sqlite3.connect(db).execute("SELECT job_key FROM jobs").fetchall()
+    assert len(rows) == len({r[0] for r in rows}) == 1500
+
+
+async def test_archive_results_keeps_the_result_of_jobs_that_complete_while_it_runs(
+    sim: Simulator, clock: FakeClock, tmp_path: Path
+) -> None:
+    app = make_app(
+        sim, clock, archive=True, archive_results=True, archive_url=str(tmp_path / "a.db")
+    )
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await settle(pilot, lambda: app.main.keeper is not None)
+        unfinished = {r.job_id for r in app.store.rows if r.kind.value in ("queued", "running")}
+        clock.advance(3600)
+        app.main.action_refresh()
+        keeper = app.main.keeper
+        assert keeper is not None
+        await settle(pilot, lambda: keeper.fetched > 0, rounds=300)
+        await keeper.drain()
+        completed = {
+            r.job_id
+            for r in app.store.rows
+            if r.job_id in unfinished and r.kind.value == "completed"
+        }
+        assert completed and keeper.fetched == len(completed)
+        archive = app.main.archive
+        assert archive is not None and archive.flush()
+        assert all(archive.get(j) is not None and archive.get(j).has_body for j in completed)  # type: ignore[union-attr]
