@@ -43,6 +43,11 @@ class Archiving(MainBase):
     keeper: ResultKeeper | None = None
     _after_open: Callable[[], object] = staticmethod(lambda: None)
     _archive_paint = Throttle()
+    _archive_loading = False
+
+    def is_archive_loading(self) -> bool:
+        """Archived jobs are still streaming into the list."""
+        return self._archive_loading
 
     def start_archive(self, then: Callable[[], object]) -> None:
         """Open the archive if it is on, then call ``then`` (load the first page) once it is
@@ -89,6 +94,7 @@ class Archiving(MainBase):
         if feed is None:
             return
         self._archive_paint = Throttle()
+        self._archive_loading = True
 
         def arrived(changes: Changes) -> None:
             self.post_message(ArchivedArrived(changes))
@@ -105,6 +111,8 @@ class Archiving(MainBase):
 
     @on(ArchivedArrived)
     def _archived_arrived(self, message: ArchivedArrived) -> None:
+        if message.done:
+            self._archive_loading = False
         if message.done or self._archive_paint.ready():
             keep_loaded_jobs_out_of_gc()
             self.repaint()

@@ -1,0 +1,247 @@
+"""The archive in the real app (issue 18). Not part of the tests: ``python bench/archive_app.py``.
+
+1. Load all 100,000 jobs (``a``) with the archive on and off, each in a fresh child process
+   against ``reducto-tui demo-server`` in another process: the ratio (goal <= 1.2x) and the
+   longest event-loop stall with the archive on (goal < 50 ms). The archive's writes happen
+   meanwhile on its own thread; the time they take after the load is printed beside.
+2. Open the app with 1,000,000 archived jobs in range (a SQLite archive filled beforehand):
+   time from start to the first archived rows on screen (goal <= 1 s), then the whole
+   million streamed in, and RSS.
+
+``--quick``: 20,000 jobs and 100,000 archived. Prints ``name: value (goal) ok|MISS`` lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from server import DemoServer  # noqa: E402
+
+
+def report(name: str, value: float, unit: str, goal: str, ok: bool) -> None:
+    print(f"{name}: {value:,.2f} {unit} (goal: {goal}) {'ok' if ok else 'MISS'}", flush=True)
+
+
+def child(*args: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", *args], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"child {args} failed:\n{done.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+# ---------------------------------------------------------------------------- in the child
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class StallMeter:
+    """The longest gap the event loop left a 5 ms sleeper waiting, minus the 5 ms."""
+
+    def __init__(self) -> None:
+        self.worst = 0.0
+        self._task: asyncio.Task[None] | None = None
+
+    async def _run(self) -> None:
+        last = time.perf_counter()
+        while True:
+            await asyncio.sleep(0.005)
+            now = time.perf_counter()
+            self.worst = max(self.worst, (now - last) * 1000 - 5)
+            last = now
+
+    def __enter__(self) -> StallMeter:
+        self._task = asyncio.create_task(self._run())
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._task is not None
+        self._task.cancel()
+
+
+async def until(predicate: Any, timeout: float = 900) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError
+        await asyncio.sleep(0.002)
+
+
+def make_app(url: str, archive: str | None) -> Any:
+    from reducto_tui.config import Settings
+    from reducto_tui.ui.app import ReductoApp
+
+    values: dict[str, Any] = {"base_url": url, "api_key": "bench-key"}
+    if archive:
+        values.update(archive=True, archive_url=archive)
+    return ReductoApp(Settings.model_validate(values), demo=True)
+
+
+async def load_all(url: str, archive: str | None) -> dict[str, Any]:
+    from textual import events
+
+    out: dict[str, Any] = {}
+    app = make_app(url, archive)
+    async with app.run_test(size=(160, 50)):
+        main = app.main
+        await until(lambda: app.store.pages_loaded >= 1)
+        if archive:
+            await until(lambda: main.archive is not None)
+        with StallMeter() as stalls:
+            began = time.perf_counter()
+            assert app._driver is not None
+            app._driver.send_message(events.Key("a", "a"))
+            await until(lambda: main.loading_all)
+            await until(lambda: not main.loading_all and not app.store.next_cursor)
+            main.repaint()
+            out["load_s"] = time.perf_counter() - began
+        out["stall_ms"] = stalls.worst
+        out["rows"] = len(app.store.rows)
+        if archive:
+            flushed = time.perf_counter()
+            await asyncio.to_thread(main.archive.flush, 600)
+            out["flush_s"] = time.perf_counter() - flushed
+            out["stored"] = main.archive.stats().jobs
+    return out
+
+
+async def archived_start(url: str, archive: str) -> dict[str, Any]:
+    from reducto_tui.core.memory import keep_loaded_jobs_out_of_gc
+
+    out: dict[str, Any] = {}
+    began = time.perf_counter()
+    app = make_app(url, archive)
+    async with app.run_test(size=(160, 50)) as pilot:
+        main = app.main
+        await until(lambda: any(r.archived for r in app.store.view.rows[:40]))
+        await pilot.pause()  # the repaint that puts them on screen
+        out["first_rows_s"] = time.perf_counter() - began
+        with StallMeter() as stalls:
+            await until(lambda: not main.is_archive_loading())
+        out["stall_ms"] = stalls.worst
+        out["all_s"] = time.perf_counter() - began
+        out["rows"] = len(app.store.rows)
+        keep_loaded_jobs_out_of_gc()
+        out["rss_mb"] = rss_mb()
+    return out
+
+
+def fill(path: Path, count: int) -> None:
+    """An archive of ``count`` completed jobs over the last six days, written in bulk."""
+    from reducto_tui.archive import records
+    from reducto_tui.archive.sqlite import UPSERT, SqliteArchive
+
+    SqliteArchive(path).close()  # the schema
+    now = time.time()
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA synchronous=OFF")
+    db.execute("BEGIN")
+    for n in range(count):
+        at = now - 6 * 86400 * (n / count) - 60
+        created = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(at))
+        listing = json.dumps(
+            {
+                "status": "Completed",
+                "type": "Parse",
+                "created_at": created,
+                "source": {"file_name": f"archived-{n}.pdf"},
+                "num_pages": 1 + n % 40,
+                "total_pages": 1 + n % 40,
+                "duration": 3.5,
+            }
+        )
+        db.execute(
+            UPSERT,
+            records.Row(
+                records.key(f"{n:08x}-0000-4000-8000-archived0000"),
+                '"Completed"',
+                "completed",
+                2,
+                at,
+                at,
+                listing,
+                None,
+                None,
+            ),
+        )
+    db.execute("COMMIT")
+    db.close()
+
+
+def child_main(args: list[str]) -> None:
+    figure, url, archive = args[0], args[1], (args[2] if len(args) > 2 else "")
+    if figure == "load":
+        result = asyncio.run(load_all(url, archive or None))
+    else:
+        result = asyncio.run(archived_start(url, archive))
+    print(json.dumps(result))
+
+
+# ---------------------------------------------------------------------------- the parent
+
+
+def main() -> None:
+    if "--child" in sys.argv:
+        child_main(sys.argv[sys.argv.index("--child") + 1 :])
+        return
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    quick = parser.parse_args().quick
+    jobs, archived = (20_000, 100_000) if quick else (100_000, 1_000_000)
+    tmp = Path(tempfile.mkdtemp(prefix="reducto-bench-archive-"))
+
+    with DemoServer(jobs) as server:
+        off = child("load", server.url)
+        on = child("load", server.url, str(tmp / f"load-{time.time()}.sqlite3"))
+    ratio = on["load_s"] / off["load_s"]
+    print(
+        f"  load all {jobs:,}: off {off['load_s']:.2f} s, on {on['load_s']:.2f} s; "
+        f"the archive finished writing {on['flush_s']:.2f} s later ({on['stored']:,} jobs)"
+    )
+    report(f"load all {jobs:,} jobs, archive on / off", ratio, "x", "<= 1.2x", ratio <= 1.2)
+    report(
+        "longest event-loop stall, archive on", on["stall_ms"], "ms", "< 50 ms", on["stall_ms"] < 50
+    )
+
+    path = tmp / "million.sqlite3"
+    began = time.perf_counter()
+    fill(path, archived)
+    print(f"  filled an archive with {archived:,} jobs in {time.perf_counter() - began:.1f} s")
+    with DemoServer(50) as server:
+        start = child("archived", server.url, str(path))
+    report(
+        f"first rows with {archived:,} archived jobs",
+        start["first_rows_s"],
+        "s",
+        "<= 1 s",
+        start["first_rows_s"] <= 1.0,
+    )
+    print(
+        f"  all {start['rows']:,} rows in {start['all_s']:.1f} s; longest stall meanwhile "
+        f"{start['stall_ms']:.0f} ms; RSS {start['rss_mb']:.0f} MB"
+    )
+
+
+if __name__ == "__main__":
+    main()
