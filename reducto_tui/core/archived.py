@@ -12,6 +12,8 @@ from reducto_tui.core.rows import JobRow, row_from_job
 from reducto_tui.core.store import Changes, JobStore
 
 DAY = 86400.0
+#: Archived jobs per batch: a page's worth, so the first rows show as soon as a page would.
+BATCH = 500
 
 
 def _rows(batch: list[ArchivedJob]) -> list[JobRow]:
@@ -62,7 +64,7 @@ class ArchiveFeed:
         until: float | None,
         on_batch: Callable[[Changes], None] | None,
     ) -> int:
-        batches: Iterator[list[ArchivedJob]] = self.archive.iter_jobs(since, until)
+        batches: Iterator[list[ArchivedJob]] = self.archive.iter_jobs(since, until, BATCH)
 
         def next_rows() -> list[JobRow] | None:
             batch = next(batches, None)
