@@ -153,7 +153,7 @@ async def test_the_app_and_the_cli_write_one_archive_at_once(tmp_path: Path) -> 
             )
             await pilot.press("a")  # load every page while the CLI lists them too
             await settle(
-                pilot, lambda: len(app.store.rows) >= 1500 and not app.main.loading_all, rounds=1500
+                pilot, lambda: len(app.store.rows) >= 1500 and not app.main.loading_all, rounds=6000
             )
             out, err = cli.communicate(timeout=120)
             assert cli.returncode == 0, err
