@@ -51,6 +51,11 @@ def summary(
         grid.add_row("Pages", Text(fmt.pages(detail.num_pages, detail.total_pages)))
     if detail.source is not None:
         grid.add_row("Source", safe_text(source_label(detail.source)))
+    priority, metadata = config_facts(detail.raw_config)
+    if priority is not None:
+        grid.add_row("Queue", safe_text(priority))
+    if metadata is not None:
+        grid.add_row("Metadata", safe_text(metadata))
     usage = usage_table(usage_of(detail.result))
     if usage is not None:
         grid.add_row("Usage", usage)
@@ -71,6 +76,37 @@ def summary(
         out.append(Text("\nraw_config", style="bold"))
         out.append(raw_config(detail.raw_config))
     return Group(*out)
+
+
+#: Longest metadata shown in the Summary (the whole of it is in raw_config below).
+METADATA_CHARS = 400
+
+
+def config_facts(raw: str | None) -> tuple[str | None, str | None]:
+    """The queue priority (``standard``/``auto``, ``batch``) and the ``async.metadata`` (as
+    compact JSON) of a job's config, when it carries them."""
+    if not raw:
+        return None, None
+    try:
+        config = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None, None
+    if not isinstance(config, dict):
+        return None, None
+    priority = config.get("queue_priority")
+    if priority is not None and not isinstance(priority, str):
+        priority = "unknown"
+    settings = config.get("async")
+    metadata = settings.get("metadata") if isinstance(settings, dict) else None
+    shown = None
+    if metadata is not None:
+        try:
+            shown = json.dumps(metadata, ensure_ascii=False, default=str)
+        except (ValueError, RecursionError):
+            shown = "unknown"
+        if len(shown) > METADATA_CHARS:
+            shown = shown[: METADATA_CHARS - 1] + "…"
+    return priority, shown
 
 
 def raw_config(raw: str) -> RenderableType:

@@ -70,3 +70,27 @@ def test_a_bad_usage_object_does_not_lose_the_result() -> None:
     detail = parse_job("lots")
     assert detail.result is not None and detail.result.response_type == "parse"
     assert "Usage" not in plain(summary("j1", detail, FROZEN))
+
+
+def test_summary_shows_queue_priority_and_async_metadata() -> None:
+    import json
+
+    from reducto_tui.api.models import JobDetail
+    from reducto_tui.render.summary import config_facts, summary
+    from tests.plain import plain
+
+    config = {
+        "input": "reducto://x/a.pdf",
+        "queue_priority": "batch",
+        "async": {"metadata": {"batch": "inbox-7", "who": "\x1b]0;evil\x07"}},
+    }
+    detail = JobDetail.model_validate({"status": "Pending", "raw_config": json.dumps(config)})
+    text = plain(summary("j1", detail, 0.0))
+    assert "Queue     batch" in text
+    assert 'Metadata  {"batch": "inbox-7", "who": "\\u001b]0;evil\\u0007"}' in text
+    assert "\x1b" not in text
+    assert config_facts(json.dumps({"queue_priority": 3})) == ("unknown", None)
+    assert config_facts("not json") == (None, None)
+    assert config_facts(json.dumps({"input": "x"})) == (None, None)
+    long = config_facts(json.dumps({"async": {"metadata": "x" * 1000}}))[1]
+    assert long is not None and len(long) == 400 and long.endswith("…")
