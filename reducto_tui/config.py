@@ -53,6 +53,8 @@ class Settings(BaseModel):
     bell: bool = False
     #: Seconds an open job may take before it is "stuck?"; 0: five times its type's p90.
     stuck_after: float = Field(default=0.0, ge=0)
+    #: Show the Credits column in the job table (``$`` toggles it).
+    credits_column: bool = False
     max_result_mb: int = Field(default=200, ge=1)
     #: Caps on API bodies, checked while they stream in: a page of jobs, one job's result.
     max_page_mb: int = Field(default=32, ge=1)

@@ -442,3 +442,54 @@ def _claim(tmp: Path, path: Path) -> None:
         os.replace(tmp, path)
         return
     os.unlink(tmp)
+
+
+# ---------------------------------------------------------------------- insight numbers
+
+INSIGHT_JSON = ExportFormat("insight_json", "Insight numbers (JSON)", ".json")
+INSIGHT_CSV = ExportFormat("insight_csv", "Insight numbers (CSV, one measure a row)", ".csv")
+INSIGHT_FIELDS = ("section", "item", "measure", "value")
+
+
+def insight_records(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The insight numbers (``safe_numbers``' dict) in long form: one measure a row, so a
+    spreadsheet can pivot them."""
+    rows: list[dict[str, Any]] = []
+
+    def add(section: str, item: str, measure: str, value: Any) -> None:
+        rows.append({"section": section, "item": item, "measure": measure, "value": value})
+
+    for name in (
+        "jobs",
+        "pages",
+        "credits",
+        "credits_known",
+        "pages_per_minute",
+        "jobs_per_minute",
+        "open_jobs",
+        "open_pages",
+        "drain_seconds",
+        "stuck",
+        "failures_unknown",
+    ):
+        add("total", "", name, body[name])
+    for state, n in body["counts"].items():
+        add("state", state, "jobs", n)
+    for bucket in body["buckets"]:
+        when = absolute(bucket["start"])
+        for measure in ("completed", "failed", "cancelled", "pages", "credits"):
+            add(f"per {body['bucket_seconds']} s", when, measure, bucket[measure])
+    for lat in body["latency"]:
+        for measure, value in lat.items():
+            if measure != "type":
+                add("duration", lat["type"], measure, value)
+    for failure in body["failures"]:
+        add("failure", failure["key"], "count", failure["count"])
+        add("failure", failure["key"], "reason", failure["reason"])
+    return rows
+
+
+def render_insight(body: dict[str, Any], csv: bool) -> str:
+    if csv:
+        return to_csv(insight_records(body), INSIGHT_FIELDS)
+    return dumps(body, indent=2) + "\n"

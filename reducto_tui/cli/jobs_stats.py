@@ -103,13 +103,7 @@ def command(
 
 
 def as_json(numbers: InsightNumbers, fetched: int, problem: str) -> dict[str, Any]:
-    """The numbers with server text (types, codes, reasons) made safe to print."""
-    body = numbers.as_dict()
-    for lat in body["latency"]:
-        lat["type"] = clean(lat["type"], single_line=True)
-    for failure in body["failures"]:
-        failure["key"] = clean(failure["key"], single_line=True)
-        failure["reason"] = clean(failure["reason"], single_line=True)
+    body = draw.safe_numbers(numbers)
     body["details_fetched"] = fetched
     body["details_problem"] = clean(problem, single_line=True) or None
     return body

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from rich.style import Style
 from rich.table import Table
@@ -75,14 +76,17 @@ def credits_text(n: InsightNumbers) -> str:
 
 def headline(n: InsightNumbers) -> list[tuple[str, str]]:
     """(label, value) lines: the selection at a glance."""
-    counts = " · ".join(
-        f"{name} {fmt.count(n.counts.get(name, 0))}"
-        for name in ("queued", "running", *OUTCOMES, "unknown")
-        if n.counts.get(name) or name != "unknown"
-    )
+
+    def states(*names: str) -> str:
+        return " · ".join(f"{fmt.count(n.counts.get(name, 0))} {name}" for name in names)
+
+    finished = states(*OUTCOMES)
+    if n.counts.get("unknown"):
+        finished += f" · {fmt.count(n.counts['unknown'])} unknown"
     return [
         ("jobs", fmt.count(n.jobs)),
-        ("states", counts),
+        ("open", states("queued", "running")),
+        ("finished", finished),
         ("pages", f"{fmt.count(n.pages)} completed"),
         ("credits", credits_text(n)),
         (
@@ -103,6 +107,18 @@ def _table(*columns: str, right_from: int = 1) -> Table:
     for i, name in enumerate(columns):
         table.add_column(name, no_wrap=True, justify="right" if i >= right_from else "left")
     return table
+
+
+def safe_numbers(numbers: InsightNumbers) -> dict[str, Any]:
+    """The numbers as a dict (for JSON and CSV), with server text (types, codes, reasons)
+    passed through ``clean``."""
+    body = numbers.as_dict()
+    for lat in body["latency"]:
+        lat["type"] = clean(lat["type"], single_line=True)
+    for failure in body["failures"]:
+        failure["key"] = clean(failure["key"], single_line=True)
+        failure["reason"] = clean(failure["reason"], single_line=True)
+    return body
 
 
 def headline_table(n: InsightNumbers) -> Table:
@@ -227,3 +243,152 @@ def hbar(value: float, top: float, width: int, style: Style) -> Text:
     full, part = divmod(eighths, 8)
     bar = "█" * full + (_BAR_EIGHTHS[part] if part else "")
     return Text(bar.ljust(width), style)
+
+
+# --------------------------------------------------------------------------- the view
+
+
+#: Style names the view passes in (from its theme): outcomes, series, and chrome.
+STYLE_NAMES = (*OUTCOMES, "pages", "credits", "bar", "axis", "title", "key", "warn")
+#: Failure groups get the keys 1..9 in the view.
+FAILURE_KEYS = 9
+
+
+def _style(styles: Mapping[str, Style], name: str) -> Style:
+    return styles.get(name, Style())
+
+
+def _title(text: str, styles: Mapping[str, Style]) -> Text:
+    return Text(text, style=_style(styles, "title"), no_wrap=True, overflow="crop")
+
+
+def timeline_lines(
+    n: InsightNumbers, width: int, height: int, styles: Mapping[str, Style]
+) -> list[Text]:
+    """Jobs finished per bucket, stacked by outcome, with a y-axis label, the first and last
+    bucket's time under it, a legend, and the pages and credits per bucket as sparklines."""
+    size = bucket_label(n.bucket_seconds)
+    out = [_title(f"Finished per {size}", styles)]
+    buckets = n.buckets
+    if not buckets:
+        out.append(Text("  nothing finished in the selection", style="dim"))
+        return out
+    top = max(b.completed + b.failed + b.cancelled for b in buckets)
+    axis_w = max(len(fmt.count(top)) + 1, 9)  # room for the "credits" row label
+    cell = max(1, min(3, (width - axis_w - 1) // len(buckets)))
+    shown = buckets[-max(1, (width - axis_w - 1) // cell) :]
+    chart = column_chart(shown, height, styles)
+    axis = _style(styles, "axis")
+    for i, line in enumerate(chart):
+        label = fmt.count(top) if i == 0 else ("0" if i == height - 1 else "")
+        row = Text(label.rjust(axis_w - 1) + "│", style=axis, no_wrap=True, overflow="crop")
+        for span_start in range(len(line)):
+            char = line[span_start]
+            row.append_text(Text(char.plain * cell, style=char.style))
+        out.append(row)
+    first = bucket_time(shown[0].start, n.bucket_seconds)
+    last = bucket_time(shown[-1].start, n.bucket_seconds)
+    span = len(shown) * cell
+    out.append(
+        Text(" " * axis_w + first + last.rjust(max(0, span - len(first))), style=axis, no_wrap=True)
+    )
+    legend = Text(" " * axis_w, no_wrap=True, overflow="crop")
+    for outcome in OUTCOMES:
+        legend.append("■ ", style=_style(styles, outcome))
+        legend.append(f"{outcome} {fmt.count(sum(getattr(b, outcome) for b in buckets))}  ")
+    out.append(legend)
+    for name, values, total in (
+        ("pages", [float(b.pages) for b in shown], fmt.count(n.pages)),
+        (
+            "credits",
+            [b.credits for b in shown],
+            fmt.number(n.credits) if n.credits_known else UNKNOWN,
+        ),
+    ):
+        row = Text(
+            name.rjust(axis_w - 1)[: axis_w - 1] + "│", style=axis, no_wrap=True, overflow="crop"
+        )
+        line = spark(values, _style(styles, name))
+        for i in range(len(line)):
+            char = line[i]
+            row.append_text(Text(char.plain * cell, style=char.style))
+        row.append(f" {total}")
+        out.append(row)
+    return out
+
+
+def latency_lines(n: InsightNumbers, width: int, styles: Mapping[str, Style]) -> list[Text]:
+    """Per job type: p50 / p90 / p99 / max, and a bar of the p90 against the slowest type's."""
+    out = [_title("Duration per type  (p50 · p90 · p99 · max; queue wait where seen)", styles)]
+    rows = [lat for lat in n.latency if lat.jobs]
+    if not rows:
+        out.append(Text("  no finished job with a duration", style="dim"))
+        return out
+    name_w = min(12, max(len(clean(lat.type or UNKNOWN, True)) for lat in rows))
+    top = max((lat.p90 or 0.0) for lat in rows)
+    for lat in rows:
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append(shorten(clean(lat.type or UNKNOWN, True), name_w).ljust(name_w) + " ")
+        numbers = " · ".join(seconds(v) for v in (lat.p50, lat.p90, lat.p99, lat.max))
+        line.append(numbers.ljust(38))
+        room = width - line.cell_len - 2
+        if room >= 6:
+            line.append(" ")
+            line.append_text(hbar(lat.p90 or 0.0, top, min(room, 30), _style(styles, "bar")))
+        out.append(line)
+        if lat.waits:
+            out.append(
+                Text(
+                    " " * (name_w + 1)
+                    + f"queue {seconds(lat.wait_p50)} · {seconds(lat.wait_p90)} "
+                    + f"(p50 · p90 of {fmt.count(lat.waits)} seen)",
+                    style="dim",
+                    no_wrap=True,
+                    overflow="ellipsis",
+                )
+            )
+    return out
+
+
+def failure_lines(n: InsightNumbers, width: int, styles: Mapping[str, Style]) -> list[Text]:
+    """Top failure codes with counts and bars; each has a key (1..9) that filters to it."""
+    out = [_title("Top failures  (press the number to filter the list to them)", styles)]
+    if not n.failures:
+        note = "  none known"
+        if n.failures_unknown:
+            note += f" ({fmt.count(n.failures_unknown)} failed jobs not asked yet)"
+        out.append(Text(note, style="dim"))
+        return out
+    top = max(f.count for f in n.failures)
+    code_w = min(28, max(len(clean(f.key, True)) for f in n.failures))
+    count_w = max(len(fmt.count(f.count)) for f in n.failures)
+    bar_w = max(4, min(16, width // 6))
+    for i, f in enumerate(n.failures[:FAILURE_KEYS], start=1):
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append(f"{i} ", style=_style(styles, "key"))
+        line.append(fmt.count(f.count).rjust(count_w) + " ")
+        line.append_text(hbar(f.count, top, bar_w, _style(styles, "failed")))
+        line.append(" " + shorten(clean(f.key, True), code_w).ljust(code_w) + " ")
+        room = width - line.cell_len
+        if room > 8:
+            line.append(shorten(clean(f.reason, True), room), style="dim")
+        out.append(line)
+    if n.failures_unknown:
+        out.append(
+            Text(
+                f"  + {fmt.count(n.failures_unknown)} failed jobs whose reason is not known yet",
+                style="dim",
+            )
+        )
+    return out
+
+
+def headline_lines(n: InsightNumbers, styles: Mapping[str, Style]) -> list[Text]:
+    out = []
+    for label, value in headline(n):
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append(f"{label:<11}", style=_style(styles, "title"))
+        warn = label == "stuck?" and n.stuck
+        line.append(value, style=_style(styles, "warn") if warn else "")
+        out.append(line)
+    return out

@@ -122,6 +122,27 @@ async def help_screen(pilot: Pilot[None]) -> None:
     await pilot.pause(0.1)
 
 
+async def insight(pilot: Pilot[None]) -> None:
+    """Every page loaded, then the insight view once its details are in."""
+    from reducto_tui.ui.screens.insight import InsightScreen
+
+    app = pilot.app
+    assert isinstance(app, ReductoApp)
+    await _loaded(pilot)
+    await pilot.press("a")
+    for _ in range(300):
+        await pilot.pause(0.02)
+        if not app.store.more_available:
+            break
+    await pilot.press("i")
+    for _ in range(500):
+        await pilot.pause(0.02)
+        screen = app.screen
+        if isinstance(screen, InsightScreen) and not screen.fetching:
+            break
+    await pilot.pause(1.1)  # the next redraw has every answer in
+
+
 SHOTS: list[tuple[str, tuple[int, int], Steps]] = [
     ("main", (160, 42), main_screen),
     ("filter", (160, 42), filtered),
@@ -132,6 +153,8 @@ SHOTS: list[tuple[str, tuple[int, int], Steps]] = [
     ("export-dialog", (160, 42), export_dialog),
     ("rerun-dialog", (160, 42), rerun_dialog),
     ("help", (160, 42), help_screen),
+    ("insight", (160, 45), insight),
+    ("insight-80x24", (80, 24), insight),
     ("narrow-100x30", (100, 30), main_screen),
     ("narrow-80x24", (80, 24), _loaded),
 ]

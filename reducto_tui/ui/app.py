@@ -27,7 +27,9 @@ from reducto_tui.ui.commands import BY_ACTION, COMMANDS, Command, When, bindings
 from reducto_tui.ui.screens.detail_screen import DetailScreen
 from reducto_tui.ui.screens.help import HelpScreen
 from reducto_tui.ui.screens.main import MainScreen
+from reducto_tui.ui.screens.insight import open_insight
 from reducto_tui.ui.services import Services
+from reducto_tui.ui.studio import open_studio
 from reducto_tui.ui.widgets.detail import DetailPane
 
 
@@ -77,6 +79,8 @@ class ReductoApp(App[None]):
         self.lineage = Lineage()
         #: The job list and the open job's detail.
         self.main = MainScreen(services)
+        self.main.table.show_credits = settings.credits_column
+        self.store.stuck.limit = settings.stuck_after or None
         if settings.keys:
             self.set_keymap(settings.keys)
         if settings.theme in self.available_themes:
@@ -185,6 +189,18 @@ class ReductoApp(App[None]):
                     command.description,
                     partial(self.call_later, self.run_action, command.action),
                 )
+
+    def action_insight(self) -> None:
+        open_insight(self)
+
+    def action_studio(self) -> None:
+        row = self.main.focus_row()
+        if row is not None:
+            detail = self.main.detail.detail if row.job_id == self.main.open_job else None
+            self.run_worker(open_studio(self, row.job_id, detail), group="studio")
+
+    def action_credits_column(self) -> None:
+        self.main.table.toggle_credits()
 
     def action_help(self) -> None:
         rows = [

@@ -92,6 +92,10 @@ COMMANDS: tuple[Command, ...] = (
     ),
     _c("find", "Find", "Find in the raw JSON", D),
     _c("fetch_url", "Fetch URL", "Fetch a URL result again", D),
+    _c("insight", "Insight", "Charts of the jobs in view: throughput, latency, failures, credits",
+       M),
+    _c("studio", "Studio", "Open the job in focus in Reducto Studio (or show its link)"),
+    _c("credits_column", "Credits", "Show or hide the Credits column", M, key_display="$"),
 )  # fmt: skip
 
 BY_ACTION = {c.action: c for c in COMMANDS}

@@ -81,3 +81,25 @@ def test_parse_detail(snap_compare: SnapCompare) -> None:
 
 def test_split_detail(snap_compare: SnapCompare) -> None:
     assert snap_compare(app_at_frozen_time(), terminal_size=(160, 45), run_before=_open("split"))
+
+
+async def _insight(pilot) -> None:  # type: ignore[no-untyped-def]
+    from reducto_tui.ui.screens.insight import InsightScreen
+
+    app = pilot.app
+    await loaded(pilot)
+    await pilot.press("i")
+    for _ in range(200):
+        await pilot.pause(0.02)
+        screen = app.screen
+        if isinstance(screen, InsightScreen) and not screen.fetching:
+            break
+    await pilot.pause(1.1)  # the next redraw has every detail in
+
+
+def test_insight_wide(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(app_at_frozen_time(), terminal_size=(160, 45), run_before=_insight)
+
+
+def test_insight_80x24(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(app_at_frozen_time(), terminal_size=(80, 24), run_before=_insight)

@@ -25,7 +25,15 @@ def state_style(state: PollState) -> str:
 
 
 #: Every colour of the header is a component class (``header--<name>``) the theme sets.
-STYLE_NAMES = ("brand", "demo", "read-only", "stale", "sparkline", *map(state_style, PollState))
+STYLE_NAMES = (
+    "brand",
+    "demo",
+    "read-only",
+    "stale",
+    "stuck",
+    "sparkline",
+    *map(state_style, PollState),
+)
 
 
 def header_text(
@@ -58,6 +66,9 @@ def header_text(
     error = Text()
     if stale and poller.last_error:
         error.append(f" ({clean(poller.last_error, True)[:80]})", style=style("stale"))
+    stuck = store.stuck.count(wall_now)
+    if stuck:
+        counts.append(f"⚠ {fmt.count(stuck)} stuck? ", style=style("stuck"))
     spark = Text(" ")
     spark.append(fmt.sparkline(store.sparkline(30)), style=style("sparkline"))
     spark.append(" done/30m", style="dim")

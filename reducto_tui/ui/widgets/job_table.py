@@ -53,6 +53,8 @@ COLUMNS = (
     Column("duration", "Duration", 11, "duration", 3),
     Column("progress", "Progress", 12, None, 4),
 )
+#: Shown when ``show_credits`` (config ``credits_column`` or the ``$`` toggle).
+CREDITS = Column("credits", "Credits", 8, None, 5)
 MIN_SOURCE = 14
 NEAR_END_ROWS = 20
 #: Seconds between repaints while a long filter scan fills the table.
@@ -92,6 +94,7 @@ class JobTable(ScrollView, can_focus=True):
         "job-table--marked",
         "job-table--progress",
         "job-table--local",
+        "job-table--stuck",
     }
 
     cursor = reactive(0, always_update=True, init=False)
@@ -131,6 +134,7 @@ class JobTable(ScrollView, can_focus=True):
         self.marks = marks
         self.clock = clock
         self._columns: list[Column] = list(COLUMNS)
+        self.show_credits = False
         self._source_width = 20
         #: The rows under the cursor and at the top of the screen: what the table keeps in
         #: place when the view changes (it may edit its rows list in place).
@@ -342,8 +346,14 @@ class JobTable(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ layout
 
+    def toggle_credits(self) -> bool:
+        self.show_credits = not self.show_credits
+        self._layout_columns(self.size.width)
+        self.refresh_rows()
+        return self.show_credits
+
     def _layout_columns(self, width: int) -> None:
-        columns = list(COLUMNS)
+        columns = [*COLUMNS, CREDITS] if self.show_credits else list(COLUMNS)
         gutter = 2  # the stable vertical scrollbar
 
         def room_for_source() -> int:  # every other column and each one-cell separator
@@ -458,6 +468,8 @@ class JobTable(ScrollView, can_focus=True):
             if row.local:
                 return f"… {row.local}", self._style("local")
             label = clean(shown_status(row.status, row.kind), True) or "unknown"
+            if self.view.store.stuck.is_stuck(row, now):
+                return f"⚠ stuck? {label}", self._style("stuck")
             return f"{GLYPHS[row.kind]} {label}", _STATUS[row.kind]
         if key == "type":
             return clean(row.type, True), _BASE
@@ -472,6 +484,8 @@ class JobTable(ScrollView, can_focus=True):
             return fmt.pages(row.num_pages, row.total_pages), _BASE
         if key == "duration":
             return fmt.duration(row.duration), _BASE
+        if key == "credits":
+            return ("" if row.credits is None else fmt.number(row.credits)), _BASE
         if key == "progress":
             return fmt.progress_bar(row.progress, width), self._style("progress")
         return "", _BASE

@@ -1,0 +1,229 @@
+"""The insight view (``i``): how the jobs in the current filter are going, drawn as charts.
+
+It follows the store as polls land (:class:`~reducto_tui.core.insight.LiveInsight`: each
+change costs O(log n), not a recount) and redraws once a second. On opening it asks
+``GET /job`` for a few finished jobs in the selection (failed first, each job once) for the
+failure codes and credits the list does not carry. A number key filters the list to that
+failure group; ``e`` exports the numbers as JSON or CSV.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+from weakref import WeakKeyDictionary
+
+from rich.console import Group
+from rich.style import Style
+from rich.text import Text
+from textual import events, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Static
+
+from reducto_tui.api.client import ReductoClient
+from reducto_tui.core.details import DEFAULT_LIMIT, DetailFetcher
+from reducto_tui.core.filter_text import with_status
+from reducto_tui.core.insight import InsightNumbers, LiveInsight
+from reducto_tui.core.store import JobStore
+from reducto_tui.export import INSIGHT_CSV, INSIGHT_JSON, render_insight, write_atomic
+from reducto_tui.render import insight as draw
+from reducto_tui.render.text import clean
+from reducto_tui.ui.screens.export import ExportScreen
+
+if TYPE_CHECKING:
+    from reducto_tui.ui.app import ReductoApp
+
+
+def stylesheet(name: str) -> str:
+    """styles/<name>, from the wheel (package data) or the source tree."""
+    packaged = resources.files("reducto_tui").joinpath(f"styles/{name}")
+    if packaged.is_file():
+        return str(packaged)
+    return str(Path(__file__).resolve().parents[3] / "styles" / name)
+
+
+#: Below this width the sections stack instead of sitting side by side.
+NARROW = 120
+#: The job list's detail fetches, one per store: a job once asked is not asked again.
+_FETCHERS: WeakKeyDictionary[JobStore, DetailFetcher] = WeakKeyDictionary()
+
+
+class Section(Static):
+    """One block of the view, drawn by a function of the numbers, width and styles."""
+
+
+class InsightScreen(Screen[str | None]):
+    """Dismissed with the filter text the list should show next (a failure group's), or
+    ``None`` to leave the list as it was."""
+
+    CSS_PATH = stylesheet("insight.tcss")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,i,q", "close", "Back"),
+        Binding("e", "export", "Export"),
+        Binding("r", "details", "Ask details"),
+        *(
+            Binding(str(n), f"failure({n})", f"Filter to failure {n}", show=False)
+            for n in range(1, draw.FAILURE_KEYS + 1)
+        ),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {f"insight--{name}" for name in draw.STYLE_NAMES}
+
+    def __init__(
+        self, store: JobStore, client: ReductoClient, export_dir: Path, details: int = DEFAULT_LIMIT
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.client = client
+        self.export_dir = export_dir
+        self.details = details
+        self.live = LiveInsight(store)
+        self.numbers: InsightNumbers = self.live.numbers()
+        fetcher = _FETCHERS.get(store)
+        if fetcher is None or fetcher.client is not client:
+            fetcher = _FETCHERS[store] = DetailFetcher(client, store)
+        self.fetcher = fetcher
+        self.fetching = False
+        #: Jobs whose details this view asked for and got.
+        self.fetched = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="insight-title")
+        with VerticalScroll(id="insight-body"):
+            with Horizontal(classes="insight-row"):
+                yield Section(id="insight-timeline")
+                yield Section(id="insight-headline")
+            with Horizontal(classes="insight-row"):
+                yield Section(id="insight-latency")
+                yield Section(id="insight-failures")
+        yield Static(id="insight-keys")
+
+    def on_mount(self) -> None:
+        self.query_one("#insight-body").focus()
+        self._draw()
+        self.set_interval(1.0, self._tick)
+        self.action_details()
+
+    def on_unmount(self) -> None:
+        self.live.close()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < NARROW, "-narrow")
+        self.call_after_refresh(self._draw)
+
+    def _tick(self) -> None:
+        self.numbers = self.live.numbers()
+        self._draw()
+
+    # ------------------------------------------------------------------ drawing
+
+    def styles_map(self) -> dict[str, Style]:
+        return {
+            name: self.get_component_rich_style(f"insight--{name}") for name in draw.STYLE_NAMES
+        }
+
+    def _draw(self) -> None:
+        n = self.numbers
+        styles = self.styles_map()
+        width = self.size.width or 80
+        narrow = width < NARROW
+        half = width - 4 if narrow else width // 2 - 3
+        flt = self.store.view.filter.text
+        title = Text(no_wrap=True, overflow="ellipsis")
+        title.append(" Insight ", style=styles["title"])
+        title.append(f" {n.jobs:,} jobs in view")
+        title.append(f" · filter: {clean(flt, True)}" if flt else " · no filter", style="dim")
+        if self.fetching:
+            title.append(" · asking for details…", style="dim")
+        elif self.fetcher.problem:
+            title.append(f" · details: {clean(self.fetcher.problem, True)}", style="dim")
+        elif self.fetched:
+            title.append(f" · details of {self.fetched:,} jobs read", style="dim")
+        self.query_one("#insight-title", Static).update(title)
+        chart_w = width - 4 if narrow else width - 76
+        height = 5 if self.size.height < 30 else 8 if self.size.height < 44 else 12
+        self._set("#insight-timeline", draw.timeline_lines(n, chart_w, height, styles))
+        self._set("#insight-headline", draw.headline_lines(n, styles))
+        self._set("#insight-latency", draw.latency_lines(n, half, styles))
+        self._set("#insight-failures", draw.failure_lines(n, half, styles))
+        keys = Text(no_wrap=True, overflow="ellipsis")
+        for key, what in (
+            ("1-9", "filter to a failure"),
+            ("e", "export"),
+            ("r", "ask details"),
+            ("esc", "back"),
+        ):
+            keys.append(f" {key} ", style=styles["key"])
+            keys.append(f"{what} ")
+        self.query_one("#insight-keys", Static).update(keys)
+
+    def _set(self, selector: str, lines: list[Text]) -> None:
+        self.query_one(selector, Section).update(Group(*lines))
+
+    # ------------------------------------------------------------------ actions
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_failure(self, number: int) -> None:
+        groups = self.numbers.failures
+        if not 1 <= number <= len(groups):
+            self.app.notify(f"No failure group {number}.", severity="warning")
+            return
+        group = groups[number - 1]
+        current = with_status(self.store.view.filter.text, None)
+        term = group.filter_term.replace("status:failed", "").strip()
+        self.dismiss(" ".join(t for t in (current, "status:failed", term) if t))
+
+    def action_details(self) -> None:
+        if not self.fetching:
+            self._fetch_details()
+
+    @work(exclusive=True, group="insight-details")
+    async def _fetch_details(self) -> None:
+        self.fetching = True
+        self._draw()
+        try:
+            self.fetched += await self.fetcher.fetch(list(self.store.view.rows), self.details)
+        finally:
+            self.fetching = False
+        self.numbers = self.live.numbers()
+        self._draw()
+
+    def action_export(self) -> None:
+        self.app.push_screen(
+            ExportScreen("the insight numbers", [INSIGHT_JSON, INSIGHT_CSV], self.export_dir, None),
+            self._exported,
+        )
+
+    def _exported(self, choice: tuple[object, Path] | None) -> None:
+        if choice is None:
+            return
+        form, path = choice
+        self._write(form is INSIGHT_CSV, path, self.live.numbers())
+
+    @work(exclusive=True, group="insight-export")
+    async def _write(self, csv: bool, path: Path, n: InsightNumbers) -> None:
+        text = render_insight(draw.safe_numbers(n), csv=csv)
+        try:
+            where = await asyncio.to_thread(write_atomic, path, text)
+        except OSError as exc:
+            self.app.notify(f"Could not write {path}: {exc.strerror or exc}", severity="error")
+            return
+        self.app.notify(f"Wrote {where}")
+
+
+def open_insight(app: ReductoApp) -> None:
+    """Show the view over the list's filter; a failure key's answer becomes the filter."""
+
+    def chosen(text: str | None) -> None:
+        if text is not None:
+            box = app.main.filter_box
+            box.display = True
+            box.value = text  # the box is the one source of the filter
+
+    app.push_screen(InsightScreen(app.store, app.client, app.settings.export_dir), chosen)
