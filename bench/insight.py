@@ -6,7 +6,10 @@ as ``SingleJob``, through the store's own merge), with a filter on, as in the ap
 * open: ``LiveInsight(store)`` (one pass over the filtered rows) plus one ``numbers()``;
 * update: the insight's own work for one poll landing (a first page of 500 jobs 5 s later,
   and one finished job's ``GET /job`` detail), timed inside its store callbacks;
-* read: ``numbers()`` once the aggregates exist (what a repaint asks for).
+* read: ``numbers()`` once the aggregates exist (what a repaint asks for);
+* the view: the real app headless (Pilot) on an in-process demo server with every page
+  loaded, from pressing ``i`` to the insight screen's first frame, and one redraw of it
+  (``--no-view`` skips this part: loading 100k jobs through the app takes a minute).
 
 One line per figure: ``name: value unit (goal ...) ok`` or ``... MISS``.
 """
@@ -21,12 +24,16 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from server import DemoServer
 
 from reducto_tui.api.models import JobDetail, SingleJob
 from reducto_tui.core.insight import LiveInsight
 from reducto_tui.core.rows import JobRow, Snapshot
 from reducto_tui.core.store import Changes, JobStore
 from reducto_tui.demo.simulator import Simulator
+from reducto_tui.ui.app import ReductoApp
 
 FILTER = "-type:chart"
 
@@ -99,6 +106,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--jobs", type=int, default=100_000)
     parser.add_argument("--quick", action="store_true", help="fewer rounds")
+    parser.add_argument("--no-view", action="store_true", help="skip the app's view figures")
     args = parser.parse_args()
     rounds = 5 if args.quick else 20
     print(f"insight bench: {args.jobs:,} jobs, filter {FILTER!r}, {rounds} rounds", flush=True)
@@ -138,6 +146,83 @@ def main() -> None:
     rebuilt = LiveInsight(store)
     same = rebuilt.numbers(clock()).as_dict() == live.numbers(clock()).as_dict()
     print(f"  incremental == rebuilt after {rounds * 2} polls: {same}", flush=True)
+    if not args.no_view:
+        import asyncio
+
+        asyncio.run(view_figures(args.jobs, rounds))
+
+
+async def view_figures(jobs: int, rounds: int) -> None:
+    from reducto_tui.api.client import ReductoClient
+    from reducto_tui.config import Settings
+
+    with DemoServer(jobs) as server:
+        client = ReductoClient("bench-key", server.url)
+        settings = Settings(base_url=server.url, page_size=500)
+        app = ReductoApp(settings, demo=True, client=client, auto_refresh=False)
+        await _view_rounds(app, rounds)
+
+
+async def _view_rounds(app: ReductoApp, rounds: int) -> None:
+    from reducto_tui.ui.screens import insight as module
+
+    class Timed(module.InsightScreen):
+        """The real screen, noting when its first frame is on screen."""
+
+        frame_at = 0.0
+        drawn = False
+
+        def _draw(self, width: int = 0, height: int = 0) -> None:
+            super()._draw(width, height)
+            if not self.drawn:  # the first frame with the charts in it
+                self.drawn = True
+                self.call_after_refresh(self._mark)
+
+        def _mark(self) -> None:
+            Timed.frame_at = time.perf_counter()
+
+    module.InsightScreen = Timed  # type: ignore[misc]  # what `i` opens (open_insight)
+    async with app.run_test(size=(160, 45)) as pilot:
+        start = time.perf_counter()
+        while not app.store.pages_loaded:
+            await pilot.pause(0.05)
+        await pilot.press("a")
+        while app.store.more_available or app.loading_all:
+            await pilot.pause(0.1)
+        print(f"  view: {len(app.store.rows):,} jobs loaded in {time.perf_counter() - start:.0f} s")
+        opens: dict[str, list[float]] = {"first": [], "again": []}
+        draws = []
+        for round_no in range(rounds * 2):
+            cold = round_no % 2 == 0
+            if cold:
+                app.store.view.rebuild()  # the rows chosen anew: the aggregates start over
+            await pilot.pause(0.2)
+            Timed.frame_at = 0.0
+            start = time.perf_counter()
+            await pilot.press("i")
+            while not Timed.frame_at:
+                await pilot.pause(0.01)
+            opens["first" if cold else "again"].append((Timed.frame_at - start) * 1000)
+            screen = app.screen
+            assert isinstance(screen, Timed)
+            while screen.fetching:
+                await pilot.pause(0.05)
+            start = time.perf_counter()
+            screen.redraw()
+            draws.append((time.perf_counter() - start) * 1000)
+            await pilot.press("escape")
+            while isinstance(app.screen, Timed):
+                await pilot.pause(0.01)
+    first, again = opens["first"], opens["again"]
+    report("open the view (i to first frame), median", statistics.median(first), "ms", 200)
+    print(f"  worst {max(first):.1f} ms", flush=True)
+    report(
+        "open it again, same filter (aggregates kept), median",
+        statistics.median(again),
+        "ms",
+        200,
+    )
+    report("redraw the view (numbers + charts), median", statistics.median(draws), "ms", 16)
 
 
 if __name__ == "__main__":

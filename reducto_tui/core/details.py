@@ -9,11 +9,16 @@ requests at a time; the first 429, 5xx, network or key error ends the round.
 from __future__ import annotations
 
 import asyncio
+import heapq
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from pydantic import ValidationError
+
 from reducto_tui.api.client import ReductoClient
 from reducto_tui.api.errors import JobDeletedError, NotFoundError, ReductoError
+from reducto_tui.api.models import JobDetail, Usage
 from reducto_tui.api.status import StatusKind
 from reducto_tui.core.rows import JobRow
 from reducto_tui.core.store import JobStore
@@ -43,8 +48,8 @@ class DetailFetcher:
                 failed.append(row)
             elif row.kind is StatusKind.COMPLETED and row.credits is None:
                 completed.append(row)
-        newest = sorted(failed, key=_age) + sorted(completed, key=_age)
-        return newest[:limit]
+        newest = heapq.nsmallest(limit, failed, key=_age)
+        return newest + heapq.nsmallest(limit - len(newest), completed, key=_age)
 
     async def fetch(self, rows: Iterable[JobRow], limit: int = DEFAULT_LIMIT) -> int:
         """Ask about the rows :meth:`wanted` picks; returns how many answers arrived."""
@@ -60,17 +65,47 @@ class DetailFetcher:
                     return
                 self.asked.add(row.job_id)
                 try:
-                    detail = await self.client.get_job(row.job_id)
+                    raw = await self.client.get_job_raw(row.job_id)
                 except (NotFoundError, JobDeletedError):
                     return  # expired or deleted: nothing to learn
                 except ReductoError as exc:
                     self.problem = self.problem or exc.message
                     return
-                self.store.update_detail(row.job_id, detail)
+                read = await asyncio.to_thread(light_detail, raw)
+                if read is None:
+                    return  # not a job's JSON: nothing to learn (the detail view says why)
+                detail, credits = read
+                self.store.update_detail(row.job_id, detail, credits=credits)
                 got += 1
 
         await asyncio.gather(*(one(r) for r in todo))
         return got
+
+
+def light_detail(raw: bytes) -> tuple[JobDetail, float | None] | None:
+    """A ``GET /job`` body read for what the aggregates need: everything but the result,
+    and the result's ``usage.credits``. Validating a whole parse result (chunks, blocks) for
+    a hundred jobs would hold the event loop for seconds; this runs in a thread and skips it.
+    """
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(body, dict):
+        return None
+    result = body.pop("result", None)
+    try:
+        detail = JobDetail.model_validate(body)
+    except ValidationError:
+        return None
+    usage = result.get("usage") if isinstance(result, dict) else None
+    credits = None
+    if isinstance(usage, dict):
+        try:
+            credits = Usage.model_validate(usage).credits
+        except ValidationError:
+            credits = None
+    return detail, credits
 
 
 def _age(row: JobRow) -> float:

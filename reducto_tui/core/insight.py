@@ -491,9 +491,15 @@ class LiveInsight:
     def __init__(self, store: JobStore) -> None:
         self.store = store
         self.view: JobView = store.view
+        self.generation = store.view.generation
         self.insight = Insight.of(store.view.rows, store.stuck)
         self._pending: dict[str, tuple[JobRow, Snapshot | None]] = {}
         store.watchers.append(self)
+
+    @property
+    def stale(self) -> bool:
+        """The view chose its rows anew (another filter, a re-sort): start over."""
+        return self.view.generation != self.generation
 
     def close(self) -> None:
         if self in self.store.watchers:
@@ -503,6 +509,9 @@ class LiveInsight:
         return self.insight.numbers(self.store.clock() if now is None else now)
 
     def changed(self, row: JobRow, before: Snapshot) -> None:
+        if self.stale:
+            self.close()  # nobody can use these numbers any more: stop paying for them
+            return
         if row.job_id in self._pending:
             return  # changed twice in one update: the first "before" is the one filed
         # The view has not moved the row yet: its key and place are still the old ones.
@@ -510,6 +519,9 @@ class LiveInsight:
 
     def applied(self, changes: Changes) -> None:
         pending, self._pending = self._pending, {}
+        if self.stale:
+            self.close()
+            return
         insight, view = self.insight, self.view
         for job_id, (row, before) in pending.items():
             if before is not None:

@@ -160,11 +160,21 @@ class JobStore:
         self._apply(changes)
         return changes
 
-    def update_detail(self, job_id: str, detail: JobDetail, archived: bool = False) -> Changes:
-        """``archived``: the detail was read from the archive, not the API."""
+    def update_detail(
+        self,
+        job_id: str,
+        detail: JobDetail,
+        archived: bool = False,
+        credits: float | None = None,
+    ) -> Changes:
+        """``detail`` from ``GET /job``; ``archived``: read from the archive, not the API;
+        ``credits`` when read apart from it (a caller that skipped validating the result
+        keeps only its usage)."""
         changes = Changes()
         fresh = row_from_job(detail, job_id)
         fresh.archived = archived
+        if credits is not None:
+            fresh.credits = credits
         self._upsert_one(fresh, changes)
         if changes.added:
             changes.added[0].order = self.rows[-1].order + 1 if self.rows else 0
@@ -328,6 +338,9 @@ class JobView:
         self._ids: set[str] | None = None
         self._cache: dict[str, tuple[float, list[JobRow]]] = {}
         self._listeners: list[Callable[[], None]] = []
+        #: Goes up whenever ``rows`` is chosen anew (filter, sort, rebuild) rather than
+        #: edited by changes: what follows the view in place knows when to start over.
+        self.generation = 0
 
     def subscribe(self, listener: Callable[[], None]) -> None:
         """Call ``listener`` right after ``rows`` changed (replaced or edited in place), so a
@@ -429,6 +442,7 @@ class JobView:
         else:
             self._start_scan(self._sorted)
         self._ids = None
+        self.generation += 1
         self._changed()
         return new
 
@@ -470,6 +484,7 @@ class JobView:
         else:
             self._start_scan(self._sorted)
         self._ids = None
+        self.generation += 1
         self._changed()
 
     # ------------------------------------------------------------------ changes

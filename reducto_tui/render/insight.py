@@ -194,9 +194,11 @@ def failures_table(n: InsightNumbers, width: int = 100) -> Table:
 # --------------------------------------------------------------------------- charts (view)
 
 
-def column_chart(buckets: Sequence[Bucket], height: int, styles: Mapping[str, Style]) -> list[Text]:
+def column_chart(
+    buckets: Sequence[Bucket], height: int, styles: Mapping[str, Style], cell: int = 1
+) -> list[Text]:
     """Finished jobs per bucket as columns stacked by outcome (completed at the bottom),
-    ``height`` lines, one cell per bucket, scaled to the tallest bucket."""
+    ``height`` lines, ``cell`` cells per bucket, scaled to the tallest bucket."""
     totals = [b.completed + b.failed + b.cancelled for b in buckets]
     top = max(totals, default=0)
     lines = [Text() for _ in range(height)]
@@ -216,23 +218,21 @@ def column_chart(buckets: Sequence[Bucket], height: int, styles: Mapping[str, St
             low = (height - 1 - line_no) * 8  # this line's bottom, in eighths
             fill = min(8, ends[-1] - low)
             if fill <= 0:
-                lines[line_no].append(" ")
+                lines[line_no].append(" " * cell)
                 continue
             # One cell has one colour: the outcome under the middle of its filled part.
             middle = low + fill / 2
             outcome = next(o for o, end in zip(OUTCOMES, ends, strict=True) if end > middle)
-            lines[line_no].append(_EIGHTHS[fill], styles.get(outcome, Style()))
+            lines[line_no].append(_EIGHTHS[fill] * cell, styles.get(outcome, Style()))
     return lines
 
 
-def spark(values: Sequence[float], style: Style) -> Text:
-    """One line of ``▁▂▃`` for a series (pages or credits per bucket)."""
+def spark(values: Sequence[float], style: Style, cell: int = 1) -> Text:
+    """One line of ``▁▂▃`` for a series (pages or credits per bucket), ``cell`` cells each."""
     finite = [v if math.isfinite(v) and v > 0 else 0.0 for v in values]
     top = max(finite, default=0.0)
-    text = Text()
-    for v in finite:
-        text.append(_EIGHTHS[max(1, round(v / top * 8))] if top and v else " ", style)
-    return text
+    chars = (_EIGHTHS[max(1, round(v / top * 8))] if top and v else " " for v in finite)
+    return Text("".join(c * cell for c in chars), style=style)
 
 
 def hbar(value: float, top: float, width: int, style: Style) -> Text:
@@ -277,14 +277,12 @@ def timeline_lines(
     axis_w = max(len(fmt.count(top)) + 1, 9)  # room for the "credits" row label
     cell = max(1, min(3, (width - axis_w - 1) // len(buckets)))
     shown = buckets[-max(1, (width - axis_w - 1) // cell) :]
-    chart = column_chart(shown, height, styles)
+    chart = column_chart(shown, height, styles, cell)
     axis = _style(styles, "axis")
     for i, line in enumerate(chart):
         label = fmt.count(top) if i == 0 else ("0" if i == height - 1 else "")
         row = Text(label.rjust(axis_w - 1) + "│", style=axis, no_wrap=True, overflow="crop")
-        for span_start in range(len(line)):
-            char = line[span_start]
-            row.append_text(Text(char.plain * cell, style=char.style))
+        row.append_text(line)
         out.append(row)
     first = bucket_time(shown[0].start, n.bucket_seconds)
     last = bucket_time(shown[-1].start, n.bucket_seconds)
@@ -308,10 +306,7 @@ def timeline_lines(
         row = Text(
             name.rjust(axis_w - 1)[: axis_w - 1] + "│", style=axis, no_wrap=True, overflow="crop"
         )
-        line = spark(values, _style(styles, name))
-        for i in range(len(line)):
-            char = line[i]
-            row.append_text(Text(char.plain * cell, style=char.style))
+        row.append_text(spark(values, _style(styles, name), cell))
         row.append(f" {total}")
         out.append(row)
     return out

@@ -153,3 +153,16 @@ def test_a_job_dated_9999_does_not_move_the_timeline(clock: FakeClock) -> None:
     assert numbers.buckets, numbers
     assert numbers.buckets[-1].start <= clock()
     assert sum(b.completed for b in numbers.buckets) == 1  # the job that finished today
+
+
+def test_a_new_filter_makes_the_live_aggregates_stale_and_they_let_go(clock: FakeClock) -> None:
+    from tests.unit.test_filters_store import job
+
+    store = JobStore(clock=clock)
+    store.add_page([job("a"), job("b", "Failed")], None)
+    live = LiveInsight(store)
+    assert not live.stale and live in store.watchers
+    store.view.set_filter("status:failed")
+    assert live.stale
+    store.merge_first_page([job("a", duration=99.0)])  # the next change: it lets go
+    assert live not in store.watchers

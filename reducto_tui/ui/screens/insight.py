@@ -51,6 +51,18 @@ def stylesheet(name: str) -> str:
 NARROW = 120
 #: The job list's detail fetches, one per store: a job once asked is not asked again.
 _FETCHERS: WeakKeyDictionary[JobStore, DetailFetcher] = WeakKeyDictionary()
+#: The aggregates stay attached to the store after the view closes (following a poll costs
+#: well under a millisecond), so opening it again over the same filter needs no recount.
+_LIVE: WeakKeyDictionary[JobStore, LiveInsight] = WeakKeyDictionary()
+
+
+def live_insight(store: JobStore) -> LiveInsight:
+    live = _LIVE.get(store)
+    if live is None or live.stale:
+        if live is not None:
+            live.close()
+        live = _LIVE[store] = LiveInsight(store)
+    return live
 
 
 class Section(Static):
@@ -81,7 +93,7 @@ class InsightScreen(Screen[str | None]):
         self.client = client
         self.export_dir = export_dir
         self.details = details
-        self.live = LiveInsight(store)
+        self.live = live_insight(store)
         self.numbers: InsightNumbers = self.live.numbers()
         fetcher = _FETCHERS.get(store)
         if fetcher is None or fetcher.client is not client:
@@ -104,18 +116,19 @@ class InsightScreen(Screen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one("#insight-body").focus()
-        self._draw()
         self.set_interval(1.0, self._tick)
-        self.action_details()
-
-    def on_unmount(self) -> None:
-        self.live.close()
+        # The charts first (drawn on the first Resize), then the questions to the server.
+        self.set_timer(0.3, self.action_details)
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < NARROW, "-narrow")
-        self.call_after_refresh(self._draw)
+        self._draw(event.size.width, event.size.height)  # the first frame has the charts
 
     def _tick(self) -> None:
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Read the numbers again and draw them (once a second, and after asking details)."""
         self.numbers = self.live.numbers()
         self._draw()
 
@@ -126,10 +139,11 @@ class InsightScreen(Screen[str | None]):
             name: self.get_component_rich_style(f"insight--{name}") for name in draw.STYLE_NAMES
         }
 
-    def _draw(self) -> None:
+    def _draw(self, width: int = 0, height: int = 0) -> None:
         n = self.numbers
         styles = self.styles_map()
-        width = self.size.width or 80
+        width = width or self.size.width or 80
+        height = height or self.size.height or 24
         narrow = width < NARROW
         half = width - 4 if narrow else width // 2 - 3
         flt = self.store.view.filter.text
@@ -145,7 +159,7 @@ class InsightScreen(Screen[str | None]):
             title.append(f" · details of {self.fetched:,} jobs read", style="dim")
         self.query_one("#insight-title", Static).update(title)
         chart_w = width - 4 if narrow else width - 76
-        height = 5 if self.size.height < 30 else 8 if self.size.height < 44 else 12
+        height = 5 if height < 30 else 8 if height < 44 else 12
         self._set("#insight-timeline", draw.timeline_lines(n, chart_w, height, styles))
         self._set("#insight-headline", draw.headline_lines(n, styles))
         self._set("#insight-latency", draw.latency_lines(n, half, styles))
@@ -191,8 +205,7 @@ class InsightScreen(Screen[str | None]):
             self.fetched += await self.fetcher.fetch(list(self.store.view.rows), self.details)
         finally:
             self.fetching = False
-        self.numbers = self.live.numbers()
-        self._draw()
+        self.redraw()
 
     def action_export(self) -> None:
         self.app.push_screen(
