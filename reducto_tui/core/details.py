@@ -38,18 +38,27 @@ class DetailFetcher:
     problem: str = ""
 
     def wanted(self, rows: Iterable[JobRow], limit: int) -> list[JobRow]:
-        """Up to ``limit`` finished rows still missing what only their detail says."""
+        """Up to ``limit`` finished rows still missing what only their detail says, newest
+        first, failed ones before completed ones."""
+        asked = self.asked
         failed: list[JobRow] = []
         completed: list[JobRow] = []
         for row in rows:
-            if row.job_id in self.asked or row.local:
-                continue
-            if row.kind is StatusKind.FAILED and row.error is None and row.reason is None:
-                failed.append(row)
-            elif row.kind is StatusKind.COMPLETED and row.credits is None:
+            kind = row.kind
+            if kind is StatusKind.FAILED:
+                # ``rare`` is None for rows nothing but the list ever told about (nearly all).
+                if row.rare is None or (row.error is None and row.reason is None):
+                    failed.append(row)
+            elif kind is StatusKind.COMPLETED and (row.rare is None or row.credits is None):
                 completed.append(row)
+        failed = [r for r in failed if r.job_id not in asked and not r.local]
         newest = heapq.nsmallest(limit, failed, key=_age)
-        return newest + heapq.nsmallest(limit - len(newest), completed, key=_age)
+        more = limit - len(newest)
+        if more <= 0:
+            return newest
+        # Few are asked at a time: skip the asked ones lazily, not with a pass over all.
+        fresh = (r for r in completed if r.job_id not in asked and not r.local)
+        return newest + heapq.nsmallest(more, fresh, key=_age)
 
     async def fetch(self, rows: Iterable[JobRow], limit: int = DEFAULT_LIMIT) -> int:
         """Ask about the rows :meth:`wanted` picks; returns how many answers arrived."""

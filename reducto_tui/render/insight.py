@@ -199,14 +199,15 @@ def column_chart(
 ) -> list[Text]:
     """Finished jobs per bucket as columns stacked by outcome (completed at the bottom),
     ``height`` lines, ``cell`` cells per bucket, scaled to the tallest bucket."""
-    totals = [b.completed + b.failed + b.cancelled for b in buckets]
-    top = max(totals, default=0)
-    lines = [Text() for _ in range(height)]
+    top = max((b.completed + b.failed + b.cancelled for b in buckets), default=0)
     if height <= 0:
-        return lines
+        return []
+    scale = height * 8 / top if top else 0.0
+    # Per line, (text, outcome) cells; runs of one outcome become one span (far fewer
+    # segments for the terminal to lay out than a span per cell).
+    grid: list[list[tuple[str, str]]] = [[] for _ in range(height)]
     for b in buckets:
         # Cumulative heights in eighths of a cell: where each outcome's segment ends.
-        scale = height * 8 / top if top else 0.0
         ends = []
         acc = 0
         for value in (b.completed, b.failed, b.cancelled):
@@ -218,13 +219,27 @@ def column_chart(
             low = (height - 1 - line_no) * 8  # this line's bottom, in eighths
             fill = min(8, ends[-1] - low)
             if fill <= 0:
-                lines[line_no].append(" " * cell)
+                grid[line_no].append((" " * cell, ""))
                 continue
             # One cell has one colour: the outcome under the middle of its filled part.
             middle = low + fill / 2
             outcome = next(o for o, end in zip(OUTCOMES, ends, strict=True) if end > middle)
-            lines[line_no].append(_EIGHTHS[fill] * cell, styles.get(outcome, Style()))
-    return lines
+            grid[line_no].append((_EIGHTHS[fill] * cell, outcome))
+    return [_runs(cells, styles) for cells in grid]
+
+
+def _runs(cells: list[tuple[str, str]], styles: Mapping[str, Style]) -> Text:
+    text = Text()
+    run, name = "", ""
+    for chars, outcome in cells:
+        if outcome != name and run:
+            text.append(run, styles.get(name, Style()) if name else None)
+            run = ""
+        run += chars
+        name = outcome
+    if run:
+        text.append(run, styles.get(name, Style()) if name else None)
+    return text
 
 
 def spark(values: Sequence[float], style: Style, cell: int = 1) -> Text:

@@ -17,11 +17,12 @@ from weakref import WeakKeyDictionary
 
 from rich.console import Group
 from rich.style import Style
+from rich.table import Table
 from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -49,6 +50,8 @@ def stylesheet(name: str) -> str:
 
 #: Below this width the sections stack instead of sitting side by side.
 NARROW = 120
+#: The headline's column beside the timeline on wide terminals.
+HEADLINE_WIDTH = 68
 #: The job list's detail fetches, one per store: a job once asked is not asked again.
 _FETCHERS: WeakKeyDictionary[JobStore, DetailFetcher] = WeakKeyDictionary()
 #: The aggregates stay attached to the store after the view closes (following a poll costs
@@ -65,8 +68,15 @@ def live_insight(store: JobStore) -> LiveInsight:
     return live
 
 
-class Section(Static):
-    """One block of the view, drawn by a function of the numbers, width and styles."""
+def _side_by_side(left: list[Text], right: list[Text], right_width: int | None = None) -> Table:
+    grid = Table.grid(padding=(0, 2), expand=True)
+    grid.add_column(ratio=1, no_wrap=True)
+    if right_width:
+        grid.add_column(width=right_width, no_wrap=True)
+    else:
+        grid.add_column(ratio=1, no_wrap=True)
+    grid.add_row(Group(*left), Group(*right))
+    return grid
 
 
 class InsightScreen(Screen[str | None]):
@@ -102,33 +112,37 @@ class InsightScreen(Screen[str | None]):
         self.fetching = False
         #: Jobs whose details this view asked for and got.
         self.fetched = 0
+        self.asked = False
+        self._drawn_at = (0, 0)
 
     def compose(self) -> ComposeResult:
+        # Few widgets: the sections are laid out as rich grids in one Static, which costs
+        # the terminal far less to compose than a container per section.
         yield Static(id="insight-title")
         with VerticalScroll(id="insight-body"):
-            with Horizontal(classes="insight-row"):
-                yield Section(id="insight-timeline")
-                yield Section(id="insight-headline")
-            with Horizontal(classes="insight-row"):
-                yield Section(id="insight-latency")
-                yield Section(id="insight-failures")
+            yield Static(id="insight-content")
         yield Static(id="insight-keys")
 
     def on_mount(self) -> None:
         self.query_one("#insight-body").focus()
         self.set_interval(1.0, self._tick)
-        # The charts first (drawn on the first Resize), then the questions to the server.
-        self.set_timer(0.3, self.action_details)
 
     def on_resize(self, event: events.Resize) -> None:
-        self.set_class(event.size.width < NARROW, "-narrow")
-        self._draw(event.size.width, event.size.height)  # the first frame has the charts
+        size = (event.size.width, event.size.height)
+        if size != self._drawn_at:  # a screen gets two Resize events as it opens
+            self._draw(*size)  # the first frame has the charts
+        if not self.asked:
+            self.asked = True
+            # The charts on screen first, then the questions to the server.
+            self.call_after_refresh(self.set_timer, 0.3, self.action_details)
 
     def _tick(self) -> None:
         self.redraw()
 
     def redraw(self) -> None:
         """Read the numbers again and draw them (once a second, and after asking details)."""
+        if self.live.stale:  # the list chose its rows anew under us (a re-sort): recount
+            self.live = live_insight(self.store)
         self.numbers = self.live.numbers()
         self._draw()
 
@@ -144,6 +158,7 @@ class InsightScreen(Screen[str | None]):
         styles = self.styles_map()
         width = width or self.size.width or 80
         height = height or self.size.height or 24
+        self._drawn_at = (width, height)
         narrow = width < NARROW
         half = width - 4 if narrow else width // 2 - 3
         flt = self.store.view.filter.text
@@ -158,12 +173,26 @@ class InsightScreen(Screen[str | None]):
         elif self.fetched:
             title.append(f" · details of {self.fetched:,} jobs read", style="dim")
         self.query_one("#insight-title", Static).update(title)
-        chart_w = width - 4 if narrow else width - 76
+        chart_w = width - 4 if narrow else width - HEADLINE_WIDTH - 6
         height = 5 if height < 30 else 8 if height < 44 else 12
-        self._set("#insight-timeline", draw.timeline_lines(n, chart_w, height, styles))
-        self._set("#insight-headline", draw.headline_lines(n, styles))
-        self._set("#insight-latency", draw.latency_lines(n, half, styles))
-        self._set("#insight-failures", draw.failure_lines(n, half, styles))
+        timeline = draw.timeline_lines(n, chart_w, height, styles)
+        headline = draw.headline_lines(n, styles)
+        latency = draw.latency_lines(n, half, styles)
+        failures = draw.failure_lines(n, half, styles)
+        blank = [Text()]
+        content = self.query_one("#insight-content", Static)
+        if narrow:
+            lines = [*timeline, *blank, *headline, *blank, *latency, *blank, *failures]
+            content.styles.height = len(lines)
+            content.update(Group(*lines))
+        else:
+            top = _side_by_side(timeline, headline, right_width=HEADLINE_WIDTH)
+            bottom = _side_by_side(latency, failures)
+            # Lines never wrap: the height is known, and layout need not measure it.
+            content.styles.height = (
+                max(len(timeline), len(headline)) + 1 + max(len(latency), len(failures))
+            )
+            content.update(Group(top, Text(), bottom))
         keys = Text(no_wrap=True, overflow="ellipsis")
         for key, what in (
             ("1-9", "filter to a failure"),
@@ -175,9 +204,6 @@ class InsightScreen(Screen[str | None]):
             keys.append(f"{what} ")
         self.query_one("#insight-keys", Static).update(keys)
 
-    def _set(self, selector: str, lines: list[Text]) -> None:
-        self.query_one(selector, Section).update(Group(*lines))
-
     # ------------------------------------------------------------------ actions
 
     def action_close(self) -> None:
@@ -188,10 +214,9 @@ class InsightScreen(Screen[str | None]):
         if not 1 <= number <= len(groups):
             self.app.notify(f"No failure group {number}.", severity="warning")
             return
-        group = groups[number - 1]
+        # The user's other terms stay; a status term of theirs would contradict "failed".
         current = with_status(self.store.view.filter.text, None)
-        term = group.filter_term.replace("status:failed", "").strip()
-        self.dismiss(" ".join(t for t in (current, "status:failed", term) if t))
+        self.dismiss(" ".join(t for t in (current, groups[number - 1].filter_term) if t))
 
     def action_details(self) -> None:
         if not self.fetching:
