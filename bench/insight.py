@@ -187,7 +187,7 @@ async def _view_rounds(app: ReductoApp, rounds: int) -> None:
         while not app.store.pages_loaded:
             await pilot.pause(0.05)
         await pilot.press("a")
-        while app.store.more_available or app.loading_all:
+        while app.store.more_available or app.main.loading_all:
             await pilot.pause(0.1)
         print(f"  view: {len(app.store.rows):,} jobs loaded in {time.perf_counter() - start:.0f} s")
         opens: dict[str, list[float]] = {"first": [], "again": []}

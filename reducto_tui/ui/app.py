@@ -26,8 +26,8 @@ from reducto_tui.render.text import clean
 from reducto_tui.ui.commands import BY_ACTION, COMMANDS, Command, When, bindings, key_display
 from reducto_tui.ui.screens.detail_screen import DetailScreen
 from reducto_tui.ui.screens.help import HelpScreen
-from reducto_tui.ui.screens.main import MainScreen
 from reducto_tui.ui.screens.insight import open_insight
+from reducto_tui.ui.screens.main import MainScreen
 from reducto_tui.ui.services import Services
 from reducto_tui.ui.studio import open_studio
 from reducto_tui.ui.widgets.detail import DetailPane

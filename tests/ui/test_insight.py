@@ -73,7 +73,7 @@ async def test_a_number_key_filters_the_list_to_that_failure(
         group = screen.numbers.failures[0]
         await pilot.press("1")
         await settle(pilot, lambda: not isinstance(app.screen, InsightScreen))
-        assert app.filter_box.value == f"pages>1 status:failed reason:{group.key}"
+        assert app.main.filter_box.value == f"pages>1 status:failed reason:{group.key}"
         rows = app.store.view.rows
         assert len(rows) == group.count
         assert all(r.kind is StatusKind.FAILED and r.error == group.key for r in rows)
@@ -173,7 +173,7 @@ async def test_o_shows_the_studio_link_when_there_is_no_browser(
     async with app.run_test(size=(160, 45)) as pilot:
         await wait_loaded(pilot, app)
         await pilot.press("slash", *"type:parse status:completed", "enter")
-        row = app.table.current
+        row = app.main.table.current
         assert row is not None
         await pilot.press("o")
         link = f"https://demo.reducto.invalid/studio/{row.job_id}"
