@@ -166,3 +166,23 @@ def test_a_new_filter_makes_the_live_aggregates_stale_and_they_let_go(clock: Fak
     assert live.stale
     store.merge_first_page([job("a", duration=99.0)])  # the next change: it lets go
     assert live not in store.watchers
+
+
+def test_absurd_numbers_degrade_to_unknown(clock: FakeClock) -> None:
+    from reducto_tui.render import insight as draw
+    from tests.unit.test_filters_store import job
+
+    store = JobStore(clock=clock)
+    store.add_page([job("a", duration=1e300), job("b", duration=1e300)], None)
+    for job_id in ("a", "b"):
+        store.by_id[job_id].credits = 1e308  # as a detail would set it
+    n = Insight.of(store.view.rows).numbers(clock())
+    assert n.credits_known == 2
+    lines = dict(draw.headline(n))
+    assert lines["credits"].startswith("unknown")  # 2e308 is not a number any more
+    assert draw.seconds(n.latency[0].p50) == "unknown"
+    body = draw.safe_numbers(n)
+    assert body["credits"] == float("inf")
+    from reducto_tui.cli.jsonout import dumps
+
+    assert '"credits": null' in dumps(body)
