@@ -83,10 +83,10 @@ def test_split_detail(snap_compare: SnapCompare) -> None:
     assert snap_compare(app_at_frozen_time(), terminal_size=(160, 45), run_before=_open("split"))
 
 
-async def _insight(pilot) -> None:  # type: ignore[no-untyped-def]
+async def _insight(pilot: AppPilot) -> None:
     from reducto_tui.ui.screens.insight import InsightScreen
 
-    app = pilot.app
+    app = the_app(pilot)
     await loaded(pilot)
     await pilot.press("i")
     for _ in range(200):
@@ -97,9 +97,9 @@ async def _insight(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause(1.1)  # the next redraw has every detail in
 
 
-def test_insight_wide(snap_compare) -> None:  # type: ignore[no-untyped-def]
+def test_insight_wide(snap_compare: SnapCompare) -> None:
     assert snap_compare(app_at_frozen_time(), terminal_size=(160, 45), run_before=_insight)
 
 
-def test_insight_80x24(snap_compare) -> None:  # type: ignore[no-untyped-def]
+def test_insight_80x24(snap_compare: SnapCompare) -> None:
     assert snap_compare(app_at_frozen_time(), terminal_size=(80, 24), run_before=_insight)

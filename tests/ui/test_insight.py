@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,10 +18,14 @@ from reducto_tui.ui.app import ReductoApp
 from reducto_tui.ui.screens.export import ExportScreen
 from reducto_tui.ui.screens.insight import InsightScreen
 from tests.conftest import FakeClock
-from tests.ui.conftest import make_app, screen_lines, settle, wait_loaded
+from tests.ui.conftest import AppPilot, make_app, screen_lines, settle, wait_loaded
 
 
-async def open_insight(pilot, app: ReductoApp) -> InsightScreen:  # type: ignore[no-untyped-def]
+def written(directory: Path, files: int) -> Callable[[], bool]:
+    return lambda: len(list(directory.iterdir())) >= files
+
+
+async def open_insight(pilot: AppPilot, app: ReductoApp) -> InsightScreen:
     await pilot.press("i")
     await settle(pilot, lambda: isinstance(app.screen, InsightScreen))
     screen = app.screen
@@ -106,7 +111,7 @@ async def test_export_writes_json_and_csv(sim: Simulator, clock: FakeClock, tmp_
                 await pilot.press("down")
             app.screen.query_one("#path", Input).focus()
             await pilot.press("enter")
-            await settle(pilot, lambda n=index: len(list(tmp_path.iterdir())) > n)  # type: ignore[misc]
+            await settle(pilot, written(tmp_path, index + 1))
         assert isinstance(app.screen, InsightScreen)
     body = json.loads((tmp_path / "reducto-jobs-insight_json.json").read_text())
     assert body["jobs"] == screen.numbers.jobs == 50
