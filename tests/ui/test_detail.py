@@ -279,6 +279,26 @@ async def test_open_running_job_is_asked_for_every_2_to_5_seconds(
     assert 12 <= len(server.asked) <= 31
 
 
+async def test_the_open_pane_follows_a_running_job_until_it_finishes(
+    sim: Simulator, clock: FakeClock
+) -> None:
+    follow_clock = FakeClock(0.0)
+    server = DeafServer(sim, follow_clock)
+    pane = pane_on(server, follow_clock)
+    job_id = running(sim)
+    async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
+        pane.open(job_id)
+        await settle(pilot, lambda: "▶ Pending" in text_of(pane, "#summary"), rounds=200)
+        assert "Progress" in text_of(pane, "#summary")
+        job = sim.by_id[job_id]
+        clock.now = job.created + job.queue_s + job.run_s + job.completing_s + 1  # it finishes
+        await settle(pilot, lambda: "✔ Completed" in text_of(pane, "#summary"), rounds=300)
+        asked = len(server.asked)
+        for _ in range(20):
+            await pilot.pause(0.01)
+        assert len(server.asked) == asked, "a finished job is not asked for again"
+
+
 async def test_a_job_deleted_while_open_stops_updates_with_one_message(
     sim: Simulator, clock: FakeClock
 ) -> None:

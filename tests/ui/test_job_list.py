@@ -209,6 +209,25 @@ async def test_command_palette_lists_the_actions(sim: Simulator, clock: FakeCloc
         assert len(app.store.rows) == len(sim.jobs)
 
 
+async def test_a_marked_job_that_finishes_gets_a_toast_and_others_do_not(
+    clock: FakeClock,
+) -> None:
+    sim = Simulator(jobs=20, seed=2, clock=clock, arrival_interval=0)
+    watched = sim.create("Parse", {"input": "https://x/watched.pdf"})
+    other = sim.create("Parse", {"input": "https://x/other.pdf"})
+    app = make_app(sim, clock)
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("down", "space")  # the newest is "other"; mark the one below
+        assert app.store.marks == {watched.job_id}
+        clock.advance(3600)  # both finish on the server
+        await pilot.press("r")
+        await settle(pilot, lambda: any("watched.pdf" in m for m in toasts(app)))
+        (note,) = [m for m in toasts(app) if watched.job_id[:8] in m]
+        assert f"is {watched.status(clock())}." in note
+        assert not any(other.job_id[:8] in m for m in toasts(app)), "only watched jobs"
+
+
 async def test_toasts_show_server_text_literally(sim: Simulator, clock: FakeClock) -> None:
     app = make_app(sim, clock)
     async with app.run_test(size=(120, 30), notifications=True) as pilot:

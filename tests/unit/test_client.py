@@ -208,6 +208,22 @@ async def test_cancel_is_not_retried_on_5xx() -> None:
     assert calls == ["POST"]
 
 
+async def test_cancel_is_retried_after_a_429_since_the_server_did_not_act() -> None:
+    answers = [
+        httpx.Response(429, headers={"Retry-After": "3"}, json={"detail": "slow down"}),
+        httpx.Response(200, json={"job_id": "x", "status": "Cancelled"}),
+    ]
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.method + " " + request.url.path)
+        return answers.pop(0)
+
+    client, slept = handler_client(handler)
+    assert await client.cancel_job("x") == {"job_id": "x", "status": "Cancelled"}
+    assert calls == ["POST /cancel/x", "POST /cancel/x"] and slept == [3.0]
+
+
 async def test_network_errors_and_timeouts() -> None:
     def refuse(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused", request=request)

@@ -104,6 +104,22 @@ def test_typing_refines_then_widens(store: JobStore) -> None:
     assert len(store.view) == 5
 
 
+def test_a_new_word_of_the_same_length_is_a_new_search_not_a_refinement(
+    store: JobStore,
+) -> None:
+    store.view.set_filter("invoice")
+    assert ids(store) == ["e5", "b2", "c3"]
+    store.view.set_filter("report")  # not a longer "invoice": the Q3 report must show
+    assert ids(store) == ["a1"]
+    store.view.set_filter("report q3")  # adding a word does refine
+    assert ids(store) == ["a1"]
+    store.view.set_filter("repo q3")  # a shorter first word widens again
+    assert ids(store) == ["a1"]
+    store.view.set_filter("status:failed")
+    store.view.set_filter("invoice")  # leaving a field term is a new search
+    assert ids(store) == ["e5", "b2", "c3"]
+
+
 def test_sort_any_column_both_ways(store: JobStore) -> None:
     store.view.set_sort("pages", descending=True)
     assert ids(store)[:2] == ["d4", "a1"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import math
+import random
 
 import httpx
 
@@ -86,20 +88,25 @@ async def test_backoff_honours_retry_after_and_keeps_loaded_data() -> None:
     sim, clock, transport, client, store = setup(jobs=50)
     await load_all(client, store)
     loaded = len(store.rows)
-    poller = Poller(client, store, interval=5, clock=clock)
+    poller = Poller(client, store, interval=5, clock=clock, rng=random.Random(5))
     transport.fail_with = 429
     await poller.poll_once()
     assert poller.state is PollState.RECONNECTING and "Rate limited" in poller.last_error
     assert poller.seconds_until_next() == 30
     transport.fail_with = 503
     delays = []
-    for _ in range(6):
+    for _ in range(7):
         clock.advance(poller.seconds_until_next())
         assert poller.due()
         await poller.poll_once()
         delays.append(poller.seconds_until_next())
     assert len(store.rows) == loaded
-    assert delays[-1] <= 120 and max(delays) > 5
+    # Failures 2..8: each wait is drawn from the upper half of 5 s x 2^failures, capped at
+    # 120 s: doubling, never a fixed pace, and spread so clients do not retry in step.
+    ceilings = [20, 40, 80, 120, 120, 120, 120]
+    assert all(c / 2 <= d <= c for d, c in zip(delays, ceilings, strict=True)), delays
+    assert delays[2] > 40 >= delays[0], "the wait grows"
+    assert len(set(delays[3:])) == 4, "at the cap the waits still differ (jitter)"
     transport.fail_with = None
     clock.advance(poller.seconds_until_next())
     await poller.poll_once()
@@ -296,6 +303,26 @@ async def test_a_rejected_key_stops_polling_until_the_user_acts() -> None:
         assert not poller.due()
     transport.faults.clear()
     poller.refresh_now()  # the user pressed r (say after fixing the key)
+    assert poller.due()
+    await poller.poll_once()
+    assert poller.state is PollState.LIVE
+
+
+async def test_a_rejected_key_wins_over_a_server_error_in_the_same_round() -> None:
+    """A 503 for one job and a 401 for another: the key problem is what the user must fix,
+    so polling stops and says so instead of backing off as if the network blinked."""
+    sim, clock, transport, client, store = faulty_setup()
+    await load_all(client, store)
+    make_running(sim, store, clock, store.rows[100:105])
+    transport.faults[f"/job/{store.rows[100].job_id}"] = (503, {})
+    transport.faults[f"/job/{store.rows[103].job_id}"] = (401, {})
+    poller = Poller(client, store, interval=5, page_size=20, clock=clock, concurrency=1)
+    await poller.poll_once()
+    assert poller.state is PollState.KEY_REJECTED, poller.last_error
+    assert poller.seconds_until_next() == math.inf
+    transport.faults.clear()
+    poller.toggle_pause()
+    poller.toggle_pause()  # resuming is acting too: it tries again at once
     assert poller.due()
     await poller.poll_once()
     assert poller.state is PollState.LIVE
