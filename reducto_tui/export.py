@@ -54,6 +54,8 @@ BLOCKS_CSV = ExportFormat("blocks_csv", "Parse blocks (CSV)", ".csv")
 BLOCKS_JSONL = ExportFormat("blocks_jsonl", "Parse blocks (JSONL)", ".jsonl")
 SPLIT_CSV = ExportFormat("split_csv", "Splits (CSV)", ".csv")
 EXTRACT_JSON = ExportFormat("extract_json", "Extracted data (JSON)", ".json")
+#: Every format one job can be exported in (which fit a given job: :func:`formats_for`).
+JOB_FORMATS = (JOB_JSON, CHUNKS_MD, BLOCKS_CSV, BLOCKS_JSONL, SPLIT_CSV, EXTRACT_JSON)
 LIST_CSV = ExportFormat("list_csv", "Job list (CSV)", ".csv")
 LIST_JSONL = ExportFormat("list_jsonl", "Job list (JSONL)", ".jsonl")
 

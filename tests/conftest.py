@@ -12,10 +12,9 @@ import pytest
 from reducto_tui.api.client import ReductoClient
 from reducto_tui.api.models import JobDetail, UrlResult
 from reducto_tui.demo.server import Extras, Faults, create_app
+from reducto_tui.demo.simulator import FROZEN as FROZEN  # re-exported: tests use it from here
 from reducto_tui.demo.simulator import Simulator
 
-#: 2026-03-01 12:00:00 UTC: every snapshot and fixed-clock test lives at this moment.
-FROZEN = 1772366400.0
 DATA = Path(__file__).resolve().parent / "data"
 
 

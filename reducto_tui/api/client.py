@@ -69,7 +69,6 @@ MAX_INT_DIGITS = 4000
 M = TypeVar("M", bound=BaseModel)
 P = ParamSpec("P")
 T = TypeVar("T")
-RetryHook = Callable[[ReductoError, float, int], Awaitable[None] | None]
 Progress = Callable[[int, int | None], None]
 
 
@@ -194,7 +193,6 @@ class ReductoClient:
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         monotonic: Callable[[], float] = time.monotonic,
-        on_retry: RetryHook | None = None,
         observer: JobObserver | None = None,
     ) -> None:
         self._api_key = (api_key or "").strip()
@@ -215,7 +213,6 @@ class ReductoClient:
         self.timeout = timeout
         self._sleep = sleep
         self._monotonic = monotonic
-        self.on_retry = on_retry
         #: Told of every job this client receives (the archive); must not block.
         self.observer = observer
         self._inflight: dict[int, float] = {}
@@ -491,7 +488,7 @@ class ReductoClient:
                 safe = idempotent or isinstance(exc.__cause__, httpx.ConnectError)
                 if isinstance(exc, DeadlineError) or not safe or attempt >= self.max_retries:
                     raise
-                await self._pause(exc, self._backoff(attempt), attempt)
+                await self._sleep(self._backoff(attempt))
                 attempt += 1
                 continue
             if answer.status < 300:
@@ -516,7 +513,7 @@ class ReductoClient:
             if wait is not None and wait > self.retry_after_cap:
                 raise error
             delay = self._backoff(attempt) if wait is None else max(self.min_retry_delay, wait)
-            await self._pause(error, delay, attempt)
+            await self._sleep(delay)
             attempt += 1
 
     async def _fetch(
@@ -603,13 +600,6 @@ class ReductoClient:
         under :attr:`min_retry_delay`: "full jitter" from 0 would re-ask at once."""
         ceiling = min(self.backoff_cap, self.backoff_base * 2**attempt)
         return max(self.min_retry_delay, random.uniform(ceiling / 2, ceiling))
-
-    async def _pause(self, error: ReductoError, delay: float, attempt: int) -> None:
-        if self.on_retry is not None:
-            maybe = self.on_retry(error, delay, attempt + 1)
-            if maybe is not None:
-                await maybe
-        await self._sleep(delay)
 
 
 # ---------------------------------------------------------------------- helpers

@@ -146,16 +146,6 @@ class ErrorDetail(Model):
         return data
 
 
-class ValidationIssue(Model):
-    loc: list[str | int] = Field(default_factory=list)
-    msg: str = ""
-    type: str = ""
-
-
-class HTTPValidationError(Model):
-    detail: list[ValidationIssue] | str | None = None
-
-
 # --------------------------------------------------------------------------- geometry
 
 

@@ -12,17 +12,7 @@ from reducto_tui.cli.context import global_options, load, make_client, run
 from reducto_tui.cli.exits import FAILED, CliError
 from reducto_tui.cli.resolve import with_job
 
-FORMATS = {
-    f.key: f
-    for f in (
-        export.JOB_JSON,
-        export.CHUNKS_MD,
-        export.BLOCKS_CSV,
-        export.BLOCKS_JSONL,
-        export.SPLIT_CSV,
-        export.EXTRACT_JSON,
-    )
-}
+FORMATS = {f.key: f for f in export.JOB_FORMATS}
 
 
 @click.command("export")

@@ -21,6 +21,8 @@ from reducto_tui.demo import payloads
 from reducto_tui.demo.usage import Billing, parse_usage
 
 RETENTION_S = 12 * 3600
+#: 2026-03-01 12:00:00 UTC: the screenshots, the snapshots and every fixed-clock test live here.
+FROZEN = 1772366400.0
 JOB_TYPES = ("Parse", "Parse", "Parse", "Extract", "Split", "Classify", "Edit", "Pipeline", "Chart")
 FILES = (
     "invoice_2024_03.pdf",
@@ -153,20 +155,6 @@ class SimJob:
         if age < self.queue_s + self.run_s + self.completing_s:
             return "Completing"
         return self.outcome
-
-    def next_change(self, now: float) -> float | None:
-        """When the status will next change by itself, or ``None`` if never."""
-        if self.cancelled_at is not None and now >= self.cancelled_at:
-            return None
-        marks = (
-            self.queue_s,
-            self.queue_s + self.run_s,
-            self.queue_s + self.run_s + self.completing_s,
-        )
-        for mark in marks:
-            if now < self.created + mark:
-                return self.created + mark
-        return None
 
     def progress(self, now: float) -> float | None:
         """Percent done (0-100) while running or completing, else ``None``."""

@@ -25,8 +25,12 @@ STYLES = {
 }
 
 
-def status_badge(raw: str, kind: StatusKind, local: str | None = None) -> Text:
+def status_label(raw: str, kind: StatusKind, local: str | None = None) -> str:
+    """The status cell's text: a local state while one is set, else glyph and raw status."""
     if local:
-        return Text(f"… {local}", style="italic yellow")
-    word = clean(shown_status(raw, kind), single_line=True) or "unknown"
-    return Text(f"{GLYPHS[kind]} {word}", style=STYLES[kind])
+        return f"… {local}"
+    return f"{GLYPHS[kind]} {clean(shown_status(raw, kind), single_line=True) or 'unknown'}"
+
+
+def status_badge(raw: str, kind: StatusKind, local: str | None = None) -> Text:
+    return Text(status_label(raw, kind, local), style="italic yellow" if local else STYLES[kind])

@@ -16,10 +16,9 @@ from textual.pilot import Pilot
 from reducto_tui.api.client import ReductoClient
 from reducto_tui.config import Settings
 from reducto_tui.demo.server import create_app
-from reducto_tui.demo.simulator import Simulator
+from reducto_tui.demo.simulator import FROZEN, Simulator
 from reducto_tui.ui.app import ReductoApp
 
-FROZEN = 1772366400.0  # 2026-03-01 12:00 UTC
 Steps = Callable[[Pilot[None]], Awaitable[None]]
 
 

@@ -15,6 +15,7 @@ from reducto_tui.render.parse import block_body, page_drawing, table_rows
 from reducto_tui.render.split import page_list
 from reducto_tui.render.summary import summary
 from reducto_tui.render.text import clean, safe_text, sentence
+from tests.conftest import FROZEN
 from tests.plain import plain
 
 
@@ -34,7 +35,7 @@ def test_control_characters_become_visible_escapes_and_markup_stays_literal() ->
             "created_at": "2026-03-01T11:00:00Z",
         }
     )
-    text = plain(summary("id-1", failed, 1772366400.0))
+    text = plain(summary("id-1", failed, FROZEN))
     assert "[link=file:///etc]boom[/link]" in text and "[red]evil[/red].pdf" in text
     assert "\x1b" not in text and "\x07" not in text
     assert "an hour ago" in text
@@ -45,8 +46,12 @@ def test_tables_render_as_tables() -> None:
     assert table_rows(html) == [["A", "B"], ["1 & 2", "3"]]
     assert table_rows("| A | B |\n|---|---|\n| 1 | 2 |") == [["A", "B"], ["1", "2"]]
     assert table_rows("plain text") is None
-    out = plain(block_body(ParseBlock(type="Table", content=html)))
-    assert ("1 & 2" in out and "┃" in out) or "│" in out
+    out = plain(block_body(ParseBlock(type="Table", content=html))).splitlines()
+    # A header row in heavy rules, then each cell of the body row in its own column.
+    assert [" ".join(line.split()) for line in out[1:4:2]] == ["┃ A ┃ B ┃", "│ 1 & 2 │ 3 │"]
+    assert out[3].index("│ 3") == out[1].index("┃ B"), "cells line up under the heads"
+    prose = plain(block_body(ParseBlock(type="Text", content="| not | a table")))
+    assert "│" not in prose and "┃" not in prose and "| not | a table" in prose
 
 
 def test_page_drawing_puts_the_box_in_place() -> None:

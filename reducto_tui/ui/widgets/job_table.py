@@ -1,6 +1,6 @@
 """The job table: a ScrollView that draws only the visible rows of the store's view.
 
-A DataTable fed 100,000 rows blocks the event loop for seconds (see DESIGN.md); this widget
+A DataTable fed 100,000 rows blocks the event loop for seconds; this widget
 keeps no per-row widgets or caches, so its cost per frame is the visible height.
 """
 
@@ -25,7 +25,7 @@ from reducto_tui.api.status import shown_status
 from reducto_tui.core.rows import JobRow
 from reducto_tui.core.store import JobView
 from reducto_tui.render import format as fmt
-from reducto_tui.render.status import GLYPHS, STYLES
+from reducto_tui.render.status import STYLES, status_label
 from reducto_tui.render.text import clean, file_name, shorten
 from reducto_tui.ui.archived import ARCHIVED_GLYPH
 from reducto_tui.ui.cadence import Throttle
@@ -465,12 +465,11 @@ class JobTable(ScrollView, can_focus=True):
                 "marked"
             )
         if key == "status":
-            if row.local:
-                return f"… {row.local}", self._style("local")
-            label = clean(shown_status(row.status, row.kind), True) or "unknown"
-            if self.view.store.stuck.is_stuck(row, now):
+            if not row.local and self.view.store.stuck.is_stuck(row, now):
+                label = clean(shown_status(row.status, row.kind), True) or "unknown"
                 return f"⚠ stuck? {label}", self._style("stuck")
-            return f"{GLYPHS[row.kind]} {label}", _STATUS[row.kind]
+            label = status_label(row.status, row.kind, row.local)
+            return label, self._style("local") if row.local else _STATUS[row.kind]
         if key == "type":
             return clean(row.type, True), _BASE
         if key == "id":
