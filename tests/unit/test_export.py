@@ -73,8 +73,8 @@ def test_split_and_extract_exports() -> None:
     rows = list(
         csv.DictReader(io.StringIO(export.render_job(export.SPLIT_CSV, detail(split), "s")))
     )
-    assert [(r["name"], r["pages"]) for r in rows] == [
-        (s["name"], " ".join(map(str, s["pages"]))) for s in split["result"]["splits"]
+    assert [(r["name"], r["pages"], r["conf"]) for r in rows] == [
+        (s["name"], " ".join(map(str, s["pages"])), s["conf"]) for s in split["result"]["splits"]
     ]
     extract = payloads.extract_result(random.Random(4), "e", 2)
     assert (
@@ -270,3 +270,53 @@ def test_a_failed_export_leaves_no_file(tmp_path: Path, monkeypatch: pytest.Monk
     with pytest.raises(OSError):
         export.write_atomic(tmp_path / "full.csv", "x" * 10_000)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("job_id", "fmt", "name"),
+    [
+        ("0f3c2a9e-77aa-4bd0", export.CHUNKS_MD, "reducto-0f3c2a9e-chunks_md.md"),
+        ("ab/../\x1b[2J", export.JOB_JSON, "reducto-ab_..___-job_json.json"),
+        (None, export.LIST_CSV, "reducto-jobs-list_csv.csv"),
+        ("", export.LIST_JSONL, "reducto-jobs-list_jsonl.jsonl"),
+    ],
+)
+def test_the_proposed_file_name_is_safe_and_says_what_it_holds(
+    job_id: str | None, fmt: export.ExportFormat, name: str
+) -> None:
+    assert export.default_name(job_id, fmt) == name
+
+
+def test_without_hard_links_the_name_is_still_claimed_only_if_free(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_links(src: object, dst: object) -> None:  # a FAT or network file system
+        raise OSError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    old = os.umask(0o022)
+    try:
+        target = export.write_atomic(tmp_path / "out.md", "first\n")
+    finally:
+        os.umask(old)
+    assert target.read_text() == "first\n" and target.stat().st_mode & 0o777 == 0o644
+    with pytest.raises(FileExistsError, match=r"out\.md already exists"):
+        export.write_atomic(target, "second\n")
+    assert target.read_text() == "first\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.md"], "no temporary file left"
+
+
+def test_without_hard_links_a_name_taken_meanwhile_is_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "race.csv"
+
+    def no_links_and_a_rival(src: object, dst: object) -> None:
+        target.write_text("the other export\n")  # another export takes the name just now
+        raise OSError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links_and_a_rival)
+    with pytest.raises(FileExistsError, match=r"race\.csv already exists"):
+        export.write_atomic(target, "ours\n")
+    assert target.read_text() == "the other export\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["race.csv"]

@@ -183,6 +183,27 @@ def test_mark_all_in_view_marks_then_unmarks_only_what_the_view_shows(store: Job
     assert store.toggle_mark_all_in_view() is False and len(store.marks) == 5
 
 
+def test_space_marks_then_unmarks_and_mark_all_undoes_itself(store: JobStore) -> None:
+    assert store.toggle_mark("a1") is True and store.marks == {"a1"}
+    assert store.toggle_mark("a1") is False and store.marks == set()
+    store.view.set_filter("type:parse")
+    assert store.toggle_mark_all_in_view() is True and store.marks == {"a1", "d4"}
+    assert store.toggle_mark_all_in_view() is False and store.marks == set()
+
+
+def test_marks_in_view_are_never_called_hidden_however_long_the_list() -> None:
+    store = JobStore(clock=FakeClock())
+    store.add_page([job(f"j{n:03}", age=10 * n) for n in range(200)], next_cursor=None)
+    picked = {"j003", "j077", "j150", "j199"}
+    store.marks.update(picked)
+    assert store.hidden_marks() == []
+    assert {r.job_id for r in store.visible_marks()} == picked
+    store.view.set_sort("created", descending=False)
+    assert store.hidden_marks() == [] and len(store.visible_marks()) == 4
+    store.view.set_filter("-j077")
+    assert [r.job_id for r in store.hidden_marks()] == ["j077"]
+
+
 def test_prune_marks_drops_jobs_that_vanished(store: JobStore) -> None:
     store.marks.update({"a1", "b2", "zz-unknown"})
     store.set_local("b2", "deleted")
@@ -201,6 +222,8 @@ def test_prune_marks_drops_jobs_that_vanished(store: JobStore) -> None:
             '"q3  report" type:parse status:queued',
         ),
         ("invoice Status:done status:x", "", "invoice"),
+        ("invoice status:a:b", "failed", "invoice status:failed"),
+        ("source:https://status:x", "failed", "source:https://status:x status:failed"),
         (
             '"status:not a term" pages>3',
             "cancelled",

@@ -157,3 +157,20 @@ def test_a_download_put_in_place_exports_every_chunk_as_received(result: dict[st
     parses = written.get("parse", [{"result": written}])
     assert [parse["result"]["chunks"] for parse in parses] == [inner["chunks"]] * len(found)
     assert render_job(CHUNKS_MD, detail, "j").count("## Chunk") >= len(inner["chunks"])
+
+
+def test_a_downloaded_full_result_reads_like_a_validated_one() -> None:
+    """A URL result's body (the detail fetches it, then reads it with read_full)."""
+    body = parse_job(pages=6)["result"]["result"]
+    body["chunks"][0]["blocks"][0]["bbox"]["page"] = 5
+    full = lazy.read_full(body)
+    eager = FullResult.model_validate(body)
+    assert isinstance(full.chunks, LazyList) and len(full.chunks) == len(eager.chunks)
+    assert [c.content for c in full.chunks] == [c.content for c in eager.chunks]
+    assert full.type == eager.type and full.ocr == eager.ocr
+    pages = {b.bbox.page for b in eager.chunks[0].blocks if b.bbox.page is not None}
+    assert 5 in pages and lazy.block_pages(full.chunks[0].blocks) == pages
+    assert block_count(full.chunks) == sum(len(c.blocks) for c in eager.chunks)
+    # Without a chunk list there is nothing to keep as JSON: validated as it is.
+    empty = lazy.read_full({"type": "full"})
+    assert empty.chunks == [] and not isinstance(empty.chunks, LazyList)

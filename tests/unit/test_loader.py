@@ -139,3 +139,94 @@ async def test_load_all_stops_on_a_repeating_cursor_or_endless_empty_pages(
         assert store.next_cursor is None
         if not empty_forever:
             assert len(store.rows) == 9
+
+
+def paged_server(pages: list[int], fail_at: int | None = None) -> tuple[Starlette, list[str]]:
+    """A server whose page n holds ``pages[n]`` jobs; asked cursors are recorded in order.
+    ``fail_at``: that page answers 500."""
+    asked: list[str] = []
+
+    async def jobs(request: Request) -> JSONResponse:
+        n = int(request.query_params.get("cursor") or 0)
+        asked.append(str(n))
+        if n == fail_at:
+            return JSONResponse({"detail": "boom"}, status_code=500)
+        items = [
+            {"job_id": f"p{n}-{k}", "status": "Completed", "created_at": "2026-03-01T10:00:00Z"}
+            for k in range(pages[n])
+        ]
+        following = str(n + 1) if n + 1 < len(pages) else None
+        return JSONResponse({"jobs": items, "next_cursor": following})
+
+    return Starlette(routes=[Route("/jobs", jobs)]), asked
+
+
+async def loaded_first(app: Starlette) -> Poller:
+    client = ReductoClient(
+        "k",
+        "http://paged.test",
+        transport=httpx.ASGITransport(app=app),
+        sleep=no_sleep,
+        max_retries=0,
+    )
+    poller = Poller(client, JobStore(clock=FakeClock()), clock=FakeClock())
+    assert (await poller.loader.first_page()).ok
+    return poller
+
+
+async def test_load_all_loads_every_page_asking_for_the_next_before_storing_one() -> None:
+    app, asked = paged_server([3] * 8)
+    poller = await loaded_first(app)
+    store = poller.store
+    seen_at_fetch: list[int] = []
+    outcomes: list[int] = []
+    total = await poller.loader.load_all(
+        on_page=lambda o: outcomes.append(len(o.changes.added)),
+        on_fetched=lambda: seen_at_fetch.append(len(asked)),
+    )
+    assert total.ok and total.problem == "" and total.pages == 7
+    assert len(total.changes.added) == 21 and outcomes == [3] * 7
+    assert len(store.rows) == 24 and store.next_cursor is None
+    assert asked == [str(n) for n in range(8)], "each page asked once, in order"
+    # When page n is put in the store, page n+1 was already asked for (the last has none).
+    assert seen_at_fetch == [3, 4, 5, 6, 7, 8, 8]
+
+
+async def test_load_all_stops_at_once_when_told_to() -> None:
+    app, asked = paged_server([3] * 5)
+    poller = await loaded_first(app)
+    total = await poller.loader.load_all(keep_going=lambda: False)
+    assert total.pages == 0 and asked == ["0"] and poller.store.next_cursor == "1"
+
+
+async def test_load_all_stops_at_a_failed_page_and_keeps_its_place() -> None:
+    app, asked = paged_server([3] * 6, fail_at=3)
+    poller = await loaded_first(app)
+    total = await poller.loader.load_all()
+    assert total.pages == 2 and len(poller.store.rows) == 9
+    assert total.error is not None and "500" in total.error.message and total.problem == ""
+    assert poller.store.next_cursor == "3", "n or a tries the failed page again"
+
+
+async def test_a_few_empty_pages_between_full_ones_are_not_a_loop() -> None:
+    # Two empty pages, then one with jobs, again and again: never three empty in a row.
+    app, asked = paged_server([3, 0, 0, 3, 0, 0, 3, 0, 0, 3])
+    poller = await loaded_first(app)
+    total = await poller.loader.load_all()
+    assert total.ok and total.problem == "" and total.pages == 9
+    assert len(poller.store.rows) == 12 and poller.store.next_cursor is None
+
+
+async def test_a_repeating_cursor_is_reported_in_words() -> None:
+    client = ReductoClient(
+        "k",
+        "http://loop.test",
+        transport=httpx.ASGITransport(app=looping_server(False)),
+        sleep=no_sleep,
+        max_retries=0,
+    )
+    poller = Poller(client, JobStore(clock=FakeClock()), clock=FakeClock())
+    await poller.loader.first_page()
+    total = await poller.loader.load_all()
+    assert total.problem == "The server sent a page cursor seen before; stopped loading."
+    assert total.pages == 2 and total.error is None
