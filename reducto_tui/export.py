@@ -402,8 +402,7 @@ def write_atomic(
     path = path.expanduser()
     if not overwrite and os.path.lexists(path):
         raise FileExistsError(f"{path} already exists.")
-    directory = path.parent if str(path.parent) else Path(".")
-    tmp = directory / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"  # "x.csv": parent "."
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, mode)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:

@@ -89,6 +89,7 @@ async def test_an_endless_job_list_stops_at_its_cap_with_memory_near_it(
         finally:
             tracemalloc.stop()
     assert "2 MB" in err.value.message
+    assert err.value.hint == "Raise max_page_mb / max_job_mb in the config if this is expected."
     assert peak < 4 * cap, f"peak {peak / 2**20:.1f} MB for a 2 MB cap"
 
 

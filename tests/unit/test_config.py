@@ -108,8 +108,13 @@ def test_plain_http_elsewhere_needs_the_opt_in(tmp_path: Path) -> None:
     )
     assert make_client(settings).base_url == "http://api.example.com"
     refused = Settings(base_url="http://api.example.com", api_key="k")  # built by hand
-    with pytest.raises(ConfigError, match="plain http"):
+    with pytest.raises(ConfigError) as err:
         make_client(refused)
+    assert str(err.value) == (
+        "Refusing to send the API key over plain http:// to api.example.com: anyone on the "
+        "network path could read it. Use https://, or set allow_insecure_http = true "
+        "(--allow-insecure-http) if you really mean it."
+    )
 
 
 @pytest.mark.parametrize(

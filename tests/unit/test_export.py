@@ -320,3 +320,15 @@ def test_without_hard_links_a_name_taken_meanwhile_is_left_alone(
         export.write_atomic(target, "ours\n")
     assert target.read_text() == "the other export\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["race.csv"]
+
+
+def test_a_relative_name_and_a_long_name_export_beside_where_they_point(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert export.write_atomic(Path("here.csv"), "a\n").resolve() == tmp_path / "here.csv"
+    long = "x" * 230 + ".json"  # the temporary name beside it must still fit in 255 bytes
+    assert export.write_atomic(tmp_path / long, "{}").read_text() == "{}"
+    with pytest.raises(FileExistsError, match=r"here\.csv already exists"):
+        export.write_atomic(Path("here.csv"), "b\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["here.csv", long])

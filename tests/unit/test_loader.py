@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 from starlette.applications import Starlette
@@ -141,21 +143,33 @@ async def test_load_all_stops_on_a_repeating_cursor_or_endless_empty_pages(
             assert len(store.rows) == 9
 
 
-def paged_server(pages: list[int], fail_at: int | None = None) -> tuple[Starlette, list[str]]:
-    """A server whose page n holds ``pages[n]`` jobs; asked cursors are recorded in order.
-    ``fail_at``: that page answers 500."""
+def paged_server(
+    pages: list[int],
+    fail_at: int | None = None,
+    same_cursor_at: int | None = None,
+    gate: asyncio.Event | None = None,
+) -> tuple[Starlette, list[str]]:
+    """A server whose page n holds ``pages[n]`` jobs (and one item without a job id);
+    asked cursors are recorded in order. ``fail_at``: that page answers 500;
+    ``same_cursor_at``: that page points to itself; ``gate``: pages after the first wait
+    until it is set."""
     asked: list[str] = []
 
     async def jobs(request: Request) -> JSONResponse:
         n = int(request.query_params.get("cursor") or 0)
         asked.append(str(n))
+        if gate is not None and n > 1:
+            await gate.wait()
         if n == fail_at:
             return JSONResponse({"detail": "boom"}, status_code=500)
-        items = [
+        items: list[dict[str, object]] = [
             {"job_id": f"p{n}-{k}", "status": "Completed", "created_at": "2026-03-01T10:00:00Z"}
             for k in range(pages[n])
         ]
+        items.append({"status": "Completed"})  # unreadable: no job id
         following = str(n + 1) if n + 1 < len(pages) else None
+        if n == same_cursor_at:
+            following = str(n)
         return JSONResponse({"jobs": items, "next_cursor": following})
 
     return Starlette(routes=[Route("/jobs", jobs)]), asked
@@ -230,3 +244,71 @@ async def test_a_repeating_cursor_is_reported_in_words() -> None:
     total = await poller.loader.load_all()
     assert total.problem == "The server sent a page cursor seen before; stopped loading."
     assert total.pages == 2 and total.error is None
+
+
+async def test_next_page_counts_unreadable_items_and_calls_the_hook_once() -> None:
+    app, asked = paged_server([3, 3, 3])
+    poller = await loaded_first(app)
+    store = poller.store
+    assert store.skipped == 1, "the first page's item without an id is counted"
+    hooks: list[int] = []
+    outcome = await poller.loader.next_page(on_fetched=lambda: hooks.append(len(store.rows)))
+    assert outcome.ok and outcome.pages == 1 and len(outcome.changes.added) == 3
+    assert hooks == [3], "the hook runs after the request, before the rows go in"
+    assert store.skipped == 2 and store.next_cursor == "2" and store.pages_loaded == 2
+
+
+async def test_next_page_asks_nothing_before_the_first_page_or_after_the_last() -> None:
+    app, asked = paged_server([3])
+    client = ReductoClient("k", "http://paged.test", transport=httpx.ASGITransport(app=app))
+    poller = Poller(client, JobStore(clock=FakeClock()), clock=FakeClock())
+    nothing = await poller.loader.next_page()
+    assert nothing.pages == 0 and nothing.ok and asked == []
+    await poller.loader.first_page()
+    after = await poller.loader.next_page()
+    assert after.pages == 0 and asked == ["0"]
+
+
+async def test_a_page_pointing_to_itself_stops_loading_with_a_message() -> None:
+    app, asked = paged_server([3, 3, 3], same_cursor_at=1)
+    poller = await loaded_first(app)
+    outcome = await poller.loader.next_page()
+    assert outcome.problem == "The server sent the same page cursor twice; stopped loading."
+    assert len(outcome.changes.added) == 3 and poller.store.next_cursor is None
+    assert outcome.pages == 1 and outcome.error is None
+
+
+async def test_a_failed_next_page_says_why_and_changes_nothing() -> None:
+    app, asked = paged_server([3, 3], fail_at=1)
+    poller = await loaded_first(app)
+    outcome = await poller.loader.next_page()
+    assert outcome.error is not None and "HTTP 500" in outcome.error.message
+    assert outcome.pages == 0 and poller.store.next_cursor == "1" and len(poller.store.rows) == 3
+
+
+async def test_stopping_load_all_drops_the_request_sent_ahead() -> None:
+    """Stopped after a page, the page asked for ahead is cancelled: no request hangs on
+    (the header would say 'waiting for the server'), and nothing is logged about it."""
+    gate = asyncio.Event()
+    app, asked = paged_server([3, 3, 3, 3], gate=gate)
+    poller = await loaded_first(app)
+    problems: list[object] = []
+    asyncio.get_running_loop().set_exception_handler(lambda loop, ctx: problems.append(ctx))
+    pages = 0
+
+    def once() -> bool:
+        return pages == 0
+
+    def count(outcome: object) -> None:
+        nonlocal pages
+        pages += 1
+
+    total = await poller.loader.load_all(keep_going=once, on_page=count)
+    assert total.pages == 1 and asked == ["0", "1", "2"], "page 2 was asked for ahead"
+    for _ in range(10):
+        await asyncio.sleep(0)
+    assert poller.client.oldest_inflight_age() is None, "the request ahead was cancelled"
+    gate.set()
+    more = await poller.loader.next_page()  # asked again when wanted
+    assert more.ok and asked[-1] == "2" and len(poller.store.rows) == 9
+    assert problems == []
