@@ -41,6 +41,21 @@ def test_pieces_decode_to_what_json_loads_gives(value: Any, indent: int | None) 
     assert same
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        json.dumps(SHAPES[1], separators=(",", ":")),  # compact: nothing after ':' and ','
+        json.dumps(SHAPES[0], separators=(",", ":")),
+        "{" + " " * (lazy.PIECE + 10) + "}",  # padded: an empty object bigger than a piece
+        "[" + " " * (lazy.PIECE + 10) + "]",
+        '{"a":' + " " * lazy.PIECE + '{"b":[]} , "c" :\n1}',
+    ],
+    ids=["compact-objects", "compact-parse", "padded-object", "padded-array", "padded-keys"],
+)
+def test_compact_or_padded_json_reads_as_json_loads_does(text: str) -> None:
+    assert decode_in_pieces(text) == json.loads(text)
+
+
 def test_no_single_decoder_call_reads_more_than_a_piece(monkeypatch: pytest.MonkeyPatch) -> None:
     spans: list[int] = []
 
@@ -174,3 +189,21 @@ def test_a_downloaded_full_result_reads_like_a_validated_one() -> None:
     # Without a chunk list there is nothing to keep as JSON: validated as it is.
     empty = lazy.read_full({"type": "full"})
     assert empty.chunks == [] and not isinstance(empty.chunks, LazyList)
+
+
+def test_the_pages_of_a_chunk_are_read_from_its_blocks_json() -> None:
+    """The tree's chunk label names the pages its blocks are on, without validating them."""
+    raw = [
+        {"bbox": {"page": 2, "left": 0}},
+        {"bbox": {"page": 7}},
+        {"bbox": {"page": 2}},
+        {"bbox": {"page": True}},  # a bool is not a page
+        {"bbox": "not a box"},
+        {"type": "Text"},
+        "not a block",
+    ]
+    blocks = LazyList(raw, lazy.make_block)
+    assert lazy.block_pages(blocks) == {2, 7}
+    assert lazy.block_pages(LazyList([], lazy.make_block)) == set()
+    # Blocks already read: the same answer from the models; a block without a page adds none.
+    assert lazy.block_pages(list(blocks)) == {2, 7}

@@ -213,3 +213,33 @@ def test_source_labels() -> None:
     assert source_label(["a.pdf", "b.pdf"]) == "a.pdf (+1)"
     assert source_label(None) == ""
     assert source_label(42) == "42"
+
+
+def test_a_split_result_keeps_its_kind_when_read_again_from_a_model() -> None:
+    """The detail re-reads results it already holds (and the archive stores models): a deep
+    split must not turn simple, nor a link into an empty split."""
+    rng = random.Random(1)
+    for deep, kind in ((True, DeepSplitResult), (False, SplitResult)):
+        first = SplitResponse.model_validate(payloads.split_result(rng, "s", 9, deep=deep))
+        again = SplitResponse.model_validate({"response_type": "split", "result": first.result})
+        assert type(first.result) is kind and type(again.result) is kind
+        assert again.result == first.result
+    link = UrlResult.model_validate({"type": "url", "url": "https://x/r.json", "result_id": "r"})
+    assert type(SplitResponse.model_validate({"result": link}).result) is UrlResult
+
+
+@pytest.mark.parametrize(
+    ("splits", "kind"),
+    [
+        (["text"], UnknownResult),
+        ({"x": 1}, UnknownResult),
+        ("ab", UnknownResult),
+        ([], SplitResponse),
+    ],
+)
+def test_a_split_result_of_the_wrong_shape_is_unknown_not_a_crash(
+    splits: object, kind: type
+) -> None:
+    body = {"response_type": "split", "result": {"splits": splits}}
+    job = JobDetail.model_validate({"status": "Completed", "result": body})
+    assert job.status == "Completed" and type(job.result) is kind  # the raw JSON stays shown
