@@ -29,7 +29,8 @@ if [ "${1:-}" = --fresh ]; then
 fi
 # mutmut exits non-zero when it is interrupted; the score of what was judged is still shown.
 mkdir -p mutants
-nice -n 19 mutmut run --max-children "${MUTATION_JOBS:-2}" "$@" >mutants/run.log 2>&1 || {
+REDUCTO_MUTATION=1 nice -n 19 mutmut run --max-children "${MUTATION_JOBS:-2}" "$@" \
+  >mutants/run.log 2>&1 || {
   echo "mutmut run stopped (exit $?); see mutants/run.log" >&2
 }
 exec python scripts/mutation_score.py

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from hypothesis import settings
 
 from reducto_tui.api.client import ReductoClient
 from reducto_tui.api.models import JobDetail, UrlResult
@@ -16,6 +18,12 @@ from reducto_tui.demo.simulator import FROZEN as FROZEN  # re-exported: tests us
 from reducto_tui.demo.simulator import Simulator
 
 DATA = Path(__file__).resolve().parent / "data"
+
+# scripts/mutation.sh: every call goes through mutmut's trampolines on a shared, niced
+# machine, so an example can take seconds; hypothesis would fail it for being slow, not wrong.
+if os.environ.get("REDUCTO_MUTATION"):
+    settings.register_profile("mutation", deadline=None)
+    settings.load_profile("mutation")
 
 
 class FakeClock:
