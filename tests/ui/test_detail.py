@@ -282,9 +282,8 @@ async def test_open_running_job_is_asked_for_every_2_to_5_seconds(
 async def test_the_open_pane_follows_a_running_job_until_it_finishes(
     sim: Simulator, clock: FakeClock
 ) -> None:
-    follow_clock = FakeClock(0.0)
-    server = DeafServer(sim, follow_clock)
-    pane = pane_on(server, follow_clock)
+    server = DeafServer(sim, FakeClock(0.0))
+    pane = pane_on(server, server.clock)
     job_id = running(sim)
     async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
         pane.open(job_id)
