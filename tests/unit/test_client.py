@@ -125,7 +125,7 @@ async def test_create_job_and_url_result_fetch(sim: Simulator) -> None:
             await client.fetch_url_result(expired)
     async with in_process_client(sim, max_result_bytes=1000) as small:
         fresh = await small.get_job(big.job_id)
-        with pytest.raises(ResultTooLargeError, match="download cap"):
+        with pytest.raises(ResultTooLargeError, match="larger than the 1000 bytes download cap"):
             await small.fetch_url_result(result_url(fresh))
 
 
