@@ -26,7 +26,7 @@ from reducto_tui.api.models import (
     V3ExtractResponse,
     source_label,
 )
-from reducto_tui.api.status import StatusKind, can_cancel, is_finished, status_kind
+from reducto_tui.api.status import StatusKind, can_cancel, is_finished, job_kind, status_kind
 from reducto_tui.demo import payloads
 from tests.conftest import DATA
 
@@ -195,16 +195,46 @@ def test_jobs_response_and_progress() -> None:
         ("cancelled", StatusKind.CANCELLED),
         ("Teleporting", StatusKind.UNKNOWN),
         (None, StatusKind.UNKNOWN),
+        ("", StatusKind.UNKNOWN),
+        ("queued", StatusKind.QUEUED),
+        (" In Progress ", StatusKind.RUNNING),
+        ("in-progress", StatusKind.RUNNING),
+        ("in_progress", StatusKind.RUNNING),
+        ("running", StatusKind.RUNNING),
+        ("complete", StatusKind.COMPLETED),
+        ("Succeeded", StatusKind.COMPLETED),
+        ("error", StatusKind.FAILED),
+        ("canceled", StatusKind.CANCELLED),
     ],
 )
 def test_status_words_map_to_one_display_state(raw: str | None, kind: StatusKind) -> None:
     assert status_kind(raw) is kind
 
 
+@pytest.mark.parametrize(
+    ("raw", "progress", "error_name", "kind"),
+    [
+        ("Pending", None, None, StatusKind.QUEUED),
+        ("Pending", 0.0, None, StatusKind.QUEUED),
+        ("Pending", 12.5, None, StatusKind.RUNNING),  # GET /job's running job
+        ("Failed", None, "JOB_CANCELLED", StatusKind.CANCELLED),
+        ("Failed", None, "TIMEOUT", StatusKind.FAILED),
+        ("Completed", 100.0, "JOB_CANCELLED", StatusKind.COMPLETED),
+        ("Idle", 50.0, None, StatusKind.RUNNING),
+    ],
+)
+def test_a_job_detail_reads_running_and_cancelled_from_progress_and_error(
+    raw: str, progress: float | None, error_name: str | None, kind: StatusKind
+) -> None:
+    assert job_kind(raw, progress=progress, error_name=error_name) is kind
+
+
 def test_finished_and_cancellable() -> None:
     assert is_finished("Completed") and is_finished("failed") and is_finished("Cancelled")
     assert not is_finished("Completing") and not is_finished("Teleporting")
     assert can_cancel("Pending") and can_cancel("InProgress") and not can_cancel("Completed")
+    assert not can_cancel("Teleporting") and not can_cancel(None) and not is_finished(None)
+    assert can_cancel("Idle") and not can_cancel("Cancelled") and not can_cancel("Failed")
 
 
 def test_source_labels() -> None:
