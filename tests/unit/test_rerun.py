@@ -12,6 +12,7 @@ from reducto_tui.api.create import JobCreator, probe_link
 from reducto_tui.api.errors import InvalidRequestError
 from reducto_tui.core.rerun import (
     Lineage,
+    Probe,
     RateGate,
     Reach,
     RerunResult,
@@ -210,3 +211,58 @@ def test_a_raw_config_sent_as_an_object_is_the_same_config() -> None:
     )
     assert as_object.raw_config is not None and as_text.raw_config is not None
     assert json.loads(as_object.raw_config) == json.loads(as_text.raw_config)
+
+
+async def test_reachability_notes_are_the_sentences_the_user_reads() -> None:
+    s = Setup()
+    kept = (
+        "Uploads are kept for a limited time and the API cannot check one: it may have "
+        "expired (then submit the file again)."
+    )
+
+    async def check(raw: str, created: str | None = None, probe: Probe | None = None) -> str:
+        plan = plan_from("x", "Parse", raw, created)
+        found = await reachability(plan, s.client, probe, now=s.clock())
+        return f"{found.state.value}: {found.note}"
+
+    async def ok(url: str) -> int:
+        return 399
+
+    async def moved(url: str) -> int:
+        return 400
+
+    async def unreachable(url: str) -> int:
+        raise InvalidRequestError("That address is not allowed.")
+
+    half_hour = "2026-03-01T11:30:00Z"  # the test clock stands at 12:00
+    assert await check('{"input": "reducto://a/b.pdf"}', half_hour) == (
+        f"{Reach.UNKNOWN.value}: An upload from 30 min ago. {kept}"
+    )
+    assert await check('{"input": {"file_id": "reducto://a/b.pdf"}}') == (
+        f"{Reach.UNKNOWN.value}: An upload from an unknown time ago. {kept}"
+    )
+    assert await check('{"input": "reducto://a"}', "2026-03-02T12:00:00Z") == (
+        f"{Reach.UNKNOWN.value}: An upload from 0 min ago. {kept}"
+    ), "a creation time ahead of the clock is no negative age"
+    assert await check('{"input": ["reducto://a", "reducto://b"]}') == (
+        f"{Reach.UNKNOWN.value}: 2 documents; not checked one by one."
+    )
+    assert await check('{"input": ""}') == f"{Reach.GONE.value}: The config names no document."
+    assert await check('{"input": "jobid://nope"}') == (
+        f"{Reach.GONE.value}: The job it reads from has expired or was deleted."
+    )
+    there = s.sim.jobs[-1].job_id
+    assert await check(json.dumps({"input": f"jobid://{there}"})) == (
+        f"{Reach.OK.value}: The job it reads from is still there."
+    )
+    link = '{"input": "https://files.example.com/a.pdf"}'
+    assert await check(link, None, ok) == f"{Reach.OK.value}: The link answers (HTTP 399)."
+    assert await check(link, None, moved) == (
+        f"{Reach.GONE.value}: The link answers HTTP 400: it may have expired or moved."
+    )
+    assert await check(link, None, unreachable) == (
+        f"{Reach.UNKNOWN.value}: Could not reach it: That address is not allowed."
+    )
+    assert await check(link) == (
+        f"{Reach.UNKNOWN.value}: Not checked (only https:// links are checked)."
+    )
