@@ -302,3 +302,20 @@ async def test_get_job_never_long_polls(sim: Simulator) -> None:
     detail = await client.get_job("job-1")
     assert detail.status == "Pending" and len(seen) == 1
     assert seen[0].url.query == b""
+
+
+async def test_an_answer_of_the_wrong_shape_says_what_was_expected() -> None:
+    client, _ = handler_client(lambda r: httpx.Response(200, json={"nope": 1}))
+    with pytest.raises(BadResponseError) as err:
+        await client.create_job("parse", {"input": "https://x/a.pdf"})
+    assert err.value.message == (
+        "The server's answer does not look like a AsyncJobCreated: Field required."
+    )
+    slow, _ = handler_client(
+        lambda r: httpx.Response(200, content=b'{"job_id": 1' + b"0" * 5000 + b"}")
+    )
+    with pytest.raises(BadResponseError) as big:
+        await slow.create_job("parse", {"input": "https://x/a.pdf"})
+    assert big.value.message.startswith(
+        "The server's answer does not look like a AsyncJobCreated: "
+    )

@@ -10,7 +10,13 @@ import httpx
 import pytest
 
 from reducto_tui.api.client import ReductoClient
-from reducto_tui.api.create import MAX_UPLOAD, JobCreator, LocalFileError, UncertainCreateError
+from reducto_tui.api.create import (
+    MAX_UPLOAD,
+    JobCreator,
+    LocalFileError,
+    UncertainCreateError,
+    with_input,
+)
 from reducto_tui.api.errors import (
     ConflictError,
     InsecureConnectionError,
@@ -185,3 +191,16 @@ async def test_a_429_is_waited_out_as_asked_and_sends_once() -> None:
     with pytest.raises(RateLimitError) as caught:  # longer than the client's cap: the caller's
         await s.creator.create("parse", {"input": "https://x/later.pdf"})
     assert caught.value.retry_after == 600.0 and s.jobs_with("https://x/later.pdf") == []
+
+
+def test_the_uploaded_file_goes_where_each_kind_reads_its_document() -> None:
+    config = {"input": "old", "options": {"x": 1}}
+    assert with_input("parse", config, "reducto://new") == {
+        "input": "reducto://new",
+        "options": {"x": 1},
+    }
+    assert with_input("edit", {"edit_instructions": "e"}, "reducto://new") == {
+        "edit_instructions": "e",
+        "document_url": "reducto://new",
+    }
+    assert config["input"] == "old", "the job's own config is not changed"
