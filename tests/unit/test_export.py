@@ -7,6 +7,7 @@ import io
 import json
 import os
 import random
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -332,3 +333,31 @@ def test_a_relative_name_and_a_long_name_export_beside_where_they_point(
     with pytest.raises(FileExistsError, match=r"here\.csv already exists"):
         export.write_atomic(Path("here.csv"), "b\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["here.csv", long])
+
+
+@pytest.mark.parametrize("hard_links", [True, False])
+def test_a_link_planted_at_the_temporary_or_final_name_is_never_written_through(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hard_links: bool
+) -> None:
+    """Someone who can write to the export folder and guess a name gets no file of theirs
+    overwritten through a symlink."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    monkeypatch.setattr(secrets, "token_hex", lambda n: "guessed")
+    (tmp_path / ".out.md.guessed.tmp").symlink_to(victim)
+    with pytest.raises(FileExistsError):
+        export.write_atomic(tmp_path / "out.md", "ours\n")
+    assert victim.read_text() == "precious\n" and not (tmp_path / "out.md").exists()
+    if not hard_links:
+
+        def no_links(src: object, dst: object) -> None:
+            raise OSError(1, "Operation not permitted")
+
+        monkeypatch.setattr(os, "link", no_links)
+    (tmp_path / ".out.md.guessed.tmp").unlink()
+    monkeypatch.setattr(secrets, "token_hex", lambda n: "fresh")
+    (tmp_path / "taken.md").symlink_to(tmp_path / "nowhere.md")  # dangling: lexists only
+    monkeypatch.setattr(os.path, "lexists", lambda p: False)  # as if it appeared just now
+    with pytest.raises(FileExistsError):
+        export.write_atomic(tmp_path / "taken.md", "ours\n")
+    assert not (tmp_path / "nowhere.md").exists(), "not written through the dangling link"
