@@ -22,6 +22,7 @@ from reducto_tui.api.errors import (
     InsecureConnectionError,
     NetworkError,
     RateLimitError,
+    ReductoError,
     RequestValidationError,
 )
 from reducto_tui.demo import server as demo_server
@@ -204,3 +205,53 @@ def test_the_uploaded_file_goes_where_each_kind_reads_its_document() -> None:
         "document_url": "reducto://new",
     }
     assert config["input"] == "old", "the job's own config is not changed"
+
+
+async def test_the_file_name_the_server_records_is_safe_for_a_multipart_header(
+    tmp_path: Path,
+) -> None:
+    s = Setup()
+    odd = await s.creator.upload(pdf(tmp_path, 'odd "name"\\é.pdf', 1000))
+    assert s.sim.uploads[odd.file_id].name == "odd _name___.pdf"
+
+
+async def test_a_big_upload_without_extension_sends_its_size_and_reports_progress(
+    tmp_path: Path,
+) -> None:
+    s = Setup(presign_above=100)
+    seen: list[tuple[int, int]] = []
+    path = pdf(tmp_path, "README", 5000)
+    uploaded = await s.creator.upload(path, progress=lambda n, t: seen.append((n, t)))
+    assert uploaded.presigned and s.sim.uploads[uploaded.file_id].size == 5000
+    (post,) = [x for x in s.transport.seen if x.method == "POST"]
+    assert "extension" not in httpx.URL(post.url).params
+    (put,) = [x for x in s.transport.seen if x.method == "PUT"]
+    assert put.headers["content-length"] == "5000"
+    assert seen[-1] == (5000, 5000)
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        ({"file_id": "reducto://x/a.pdf", "presigned_url": None},
+         "The server gave no presigned URL for a large upload."),
+        ({"presigned_url": "https://store.test/put"}, "The server's /upload answer has no file_id."),
+        ({"file_id": "reducto://x/a.pdf", "presigned_url": "http://evil.test/put"},
+         "Refusing to upload over http:// to evil.test: presigned upload links must use https://."),
+        ({"file_id": "reducto://x/a.pdf", "presigned_url": "https://st\u0000ore.test/put"},
+         "The presigned upload URL is not a valid URL."),
+    ],
+)  # fmt: skip
+async def test_a_bad_presigned_answer_is_refused_in_words(
+    tmp_path: Path, answer: dict[str, object], message: str
+) -> None:
+    s = Setup(presign_above=10)
+
+    async def upload_answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=answer)
+
+    s.transport.inner = httpx.MockTransport(upload_answer)
+    with pytest.raises(ReductoError) as err:
+        await s.creator.upload(pdf(tmp_path))
+    assert err.value.message == message
+    assert [x.method for x in s.transport.seen] == ["POST"], "nothing was PUT anywhere"
