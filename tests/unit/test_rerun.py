@@ -266,3 +266,35 @@ async def test_reachability_notes_are_the_sentences_the_user_reads() -> None:
     assert await check(link) == (
         f"{Reach.UNKNOWN.value}: Not checked (only https:// links are checked)."
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("https://printer.local/a", "Only public https:// links are checked."),
+        ("https://db.internal/a", "Only public https:// links are checked."),
+        ("https://[::1]/a", "Only public https:// links are checked."),
+        ("https://192.168.1.5/a", "Only public https:// links are checked."),
+        ("https://169.254.169.254/latest", "Only public https:// links are checked."),
+        ("https:///a", "Only public https:// links are checked."),
+        ("ftp://files.example.com/a", "Only public https:// links are checked."),
+        ("https://fi\x00les.example.com/a", "The document link is not a valid URL."),
+    ],
+)
+async def test_probe_link_refuses_private_or_odd_links_in_words(url: str, message: str) -> None:
+    s = Setup()
+    with pytest.raises(InvalidRequestError) as err:
+        await probe_link(s.client, url)
+    assert err.value.message == message and s.transport.seen == []
+
+
+async def test_probe_link_asks_public_addresses_and_reads_a_whole_document_as_there() -> None:
+    s = Setup()
+    s.transport.inner = httpx.MockTransport(lambda r: httpx.Response(404))
+    assert await probe_link(s.client, "https://8.8.8.8/gone.pdf") == 404
+    s.transport.inner = httpx.MockTransport(
+        lambda r: httpx.Response(200, content=b"x" * (65 * 1024))  # ignores the range
+    )
+    assert await probe_link(s.client, "https://files.example.com/a.pdf") == 200
+    assert [httpx.URL(x.url).host for x in s.transport.seen] == ["8.8.8.8", "files.example.com"]
+    assert s.client.oldest_inflight_age() is None
