@@ -8,7 +8,7 @@ import httpx
 
 from reducto_tui.api.client import ReductoClient
 from reducto_tui.api.errors import AuthError, ServerError
-from reducto_tui.core.connection import connection
+from reducto_tui.core.connection import Connection, connection
 from reducto_tui.core.poller import Poller, PollState
 from reducto_tui.core.store import JobStore
 from reducto_tui.demo.server import create_app
@@ -45,7 +45,9 @@ async def test_the_header_says_live_paused_off_reconnecting_and_key_rejected(
     poller.toggle_pause()
     poller.record_failure(ServerError("HTTP 503"))
     seconds = poller.seconds_until_next()
-    assert connection(poller).label == f"reconnecting in {seconds:.0f}s"
+    assert connection(poller) == Connection(
+        PollState.RECONNECTING, f"reconnecting in {seconds:.0f}s"
+    )
     poller.record_failure(AuthError("bad key"))
     assert connection(poller).label == "key rejected"
     off = poller_on(clock, httpx.ASGITransport(app=create_app(sim)), interval=0)
@@ -63,7 +65,9 @@ async def test_a_request_hanging_for_three_seconds_is_shown_as_waiting(
     assert connection(poller).label == "live", "a request just sent is not news"
     clock.advance(2.9)
     assert connection(poller).label == "live"
-    clock.advance(9.6)
+    clock.advance(0.1)
+    assert connection(poller).label == "waiting for the server (3 s)", "from 3 s on"
+    clock.advance(9.5)
     waiting = connection(poller)
     assert (waiting.state, waiting.label) == (PollState.WAITING, "waiting for the server (12 s)")
     poller.key_rejected = True  # nothing is sent with a rejected key: say that instead

@@ -4,6 +4,7 @@ injected around it: every job is created exactly once."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import httpx
@@ -255,3 +256,38 @@ async def test_a_bad_presigned_answer_is_refused_in_words(
         await s.creator.upload(pdf(tmp_path))
     assert err.value.message == message
     assert [x.method for x in s.transport.seen] == ["POST"], "nothing was PUT anywhere"
+
+
+async def test_files_that_cannot_be_sent_are_named_with_the_reason(tmp_path: Path) -> None:
+    s = Setup(max_upload=3 * 1024 * 1024, presign_above=2000)
+    huge = tmp_path / "huge.pdf"
+    with huge.open("wb") as f:
+        f.truncate(3 * 1024 * 1024 + 1)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    plain = tmp_path / "plain.txt"
+    plain.write_text("x")
+    reasons = {}
+    for path in (tmp_path / "gone.pdf", tmp_path, fifo, plain / "inside.pdf", huge):
+        with pytest.raises(LocalFileError) as err:
+            await s.creator.upload(path)
+        reasons[path.name] = (err.value.message, err.value.hint)
+    assert reasons == {
+        "gone.pdf": (f"The file {tmp_path / 'gone.pdf'} does not exist (any more).", ""),
+        tmp_path.name: (f"{tmp_path} is a directory, not a file.", ""),
+        "pipe": (f"{fifo} is not a regular file.", ""),
+        "inside.pdf": (f"The file {plain / 'inside.pdf'} cannot be read (Not a directory).", ""),
+        "huge.pdf": (
+            "huge.pdf is 3 MB: more than the 3 MB Reducto accepts for one upload.",
+            "Split the document, or host it and pass its URL.",
+        ),
+    }
+    assert s.transport.seen == []
+
+
+async def test_the_size_limits_are_inclusive(tmp_path: Path) -> None:
+    s = Setup(max_upload=3000, presign_above=2000)
+    direct = await s.creator.upload(pdf(tmp_path, "a.pdf", 2000))
+    assert not direct.presigned, "exactly the direct limit still goes to /upload"
+    presigned = await s.creator.upload(pdf(tmp_path, "b.pdf", 3000))
+    assert presigned.presigned and s.sim.uploads[presigned.file_id].size == 3000

@@ -46,6 +46,7 @@ def row(created: str | None) -> JobRow:
         ("created<2h", "2026-11-25T09:59:59+00:00", True),
         ("created=2h", "2026-11-25T10:00:00+00:00", True),
         ("created<=2026-11-24", "2026-11-25T00:00:00+00:00", False),
+        ("created<=2026-11-24", "2026-11-20T00:00:00+00:00", True),
         ("created<=2026-11-25T11:00", "2026-11-25T11:00:00+00:00", True),
         ("created<=2026-11-25T11:00", "2026-11-25T11:00:01+00:00", False),
         ("created>2026-11-25T11:00", "2026-11-25T11:00:00+00:00", False),
@@ -80,6 +81,7 @@ def test_a_bare_date_is_a_utc_day_wherever_the_user_is(monkeypatch: pytest.Monke
     time.tzset()
     try:
         start, end = parse_when("2026-11-24", NOW)
+        naive = parse_when("2026-11-24T10:00", NOW)
         hits = [
             compile_filter("created=2026-11-24", NOW).matches(row(t))
             for t in (
@@ -93,3 +95,4 @@ def test_a_bare_date_is_a_utc_day_wherever_the_user_is(monkeypatch: pytest.Monke
         time.tzset()
     assert start == datetime(2026, 11, 24, tzinfo=UTC).timestamp() and end - start == 86400
     assert hits == [True, True, False]
+    assert naive[0] == datetime(2026, 11, 24, 10, tzinfo=UTC).timestamp(), "no zone means UTC"

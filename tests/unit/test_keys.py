@@ -67,6 +67,18 @@ def test_unknown_ids_are_named_once_with_the_known_ones() -> None:
     assert str(two.value) == f"unknown action ids 'cancle', 'zap' (known: {known})"
 
 
+def test_keys_that_are_not_text_and_every_bad_key_of_one_action_are_named() -> None:
+    with pytest.raises(KeymapError) as err:
+        check_keymap({"cancel": 5, "export": "hello,ctl+x", "help": ["?"]})  # type: ignore[dict-item]  # a TOML table can hold any value
+    assert str(err.value) == (
+        'cancel: the keys must be a string like "x" or "x,ctrl+x"; '
+        "export: 'hello' is not a key name; "
+        "export: 'ctl+x' has an unknown or repeated modifier (use ctrl, shift, alt, meta, "
+        "super, hyper); "
+        'help: the keys must be a string like "x" or "x,ctrl+x"'
+    )
+
+
 def test_every_problem_is_named_in_one_message() -> None:
     with pytest.raises(KeymapError) as err:
         check_keymap({"cancel": "j", "export": "hello", "help": "q", "quit": "q"})

@@ -186,6 +186,11 @@ def test_a_downloaded_full_result_reads_like_a_validated_one() -> None:
     pages = {b.bbox.page for b in eager.chunks[0].blocks if b.bbox.page is not None}
     assert 5 in pages and lazy.block_pages(full.chunks[0].blocks) == pages
     assert block_count(full.chunks) == sum(len(c.blocks) for c in eager.chunks)
+    # A chunk that cannot be read does not stop the others: it degrades when shown.
+    body["chunks"][1] = {"blocks": "not a list", "content": 7}
+    tolerant = lazy.read_full(body)
+    assert len(tolerant.chunks) == len(eager.chunks)
+    assert tolerant.chunks[2].content == eager.chunks[2].content
     # Without a chunk list there is nothing to keep as JSON: validated as it is.
     empty = lazy.read_full({"type": "full"})
     assert empty.chunks == [] and not isinstance(empty.chunks, LazyList)
