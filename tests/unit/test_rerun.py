@@ -215,10 +215,7 @@ def test_a_raw_config_sent_as_an_object_is_the_same_config() -> None:
 
 async def test_reachability_notes_are_the_sentences_the_user_reads() -> None:
     s = Setup()
-    kept = (
-        "Uploads are kept for a limited time and the API cannot check one: it may have "
-        "expired (then submit the file again)."
-    )
+    kept = "uploads expire and the API cannot check one"
 
     async def check(raw: str, created: str | None = None, probe: Probe | None = None) -> str:
         plan = plan_from("x", "Parse", raw, created)
@@ -235,37 +232,36 @@ async def test_reachability_notes_are_the_sentences_the_user_reads() -> None:
         raise InvalidRequestError("That address is not allowed.")
 
     half_hour = "2026-03-01T11:30:00Z"  # the test clock stands at 12:00
+    unknown, gone, fine = Reach.UNKNOWN.value, Reach.GONE.value, Reach.OK.value
     assert await check('{"input": "reducto://a/b.pdf"}', half_hour) == (
-        f"{Reach.UNKNOWN.value}: An upload from 30 min ago. {kept}"
+        f"{unknown}: uploaded 30 min ago; {kept}"
     )
     assert await check('{"input": {"file_id": "reducto://a/b.pdf"}}') == (
-        f"{Reach.UNKNOWN.value}: An upload from an unknown time ago. {kept}"
+        f"{unknown}: uploaded an unknown time ago; {kept}"
     )
     assert await check('{"input": "reducto://a"}', "2026-03-02T12:00:00Z") == (
-        f"{Reach.UNKNOWN.value}: An upload from 0 min ago. {kept}"
+        f"{unknown}: uploaded 0 min ago; {kept}"
     ), "a creation time ahead of the clock is no negative age"
     assert await check('{"input": ["reducto://a", "reducto://b"]}') == (
-        f"{Reach.UNKNOWN.value}: 2 documents; not checked one by one."
+        f"{unknown}: 2 documents, not checked one by one"
     )
-    assert await check('{"input": ""}') == f"{Reach.GONE.value}: The config names no document."
+    assert await check('{"input": ""}') == f"{gone}: the config names no document"
     assert await check('{"input": "jobid://nope"}') == (
-        f"{Reach.GONE.value}: The job it reads from has expired or was deleted."
+        f"{gone}: the job it reads from has expired or was deleted"
     )
     there = s.sim.jobs[-1].job_id
     assert await check(json.dumps({"input": f"jobid://{there}"})) == (
-        f"{Reach.OK.value}: The job it reads from is still there."
+        f"{fine}: the job it reads from is still there"
     )
     link = '{"input": "https://files.example.com/a.pdf"}'
-    assert await check(link, None, ok) == f"{Reach.OK.value}: The link answers (HTTP 399)."
+    assert await check(link, None, ok) == f"{fine}: the link answers (HTTP 399)"
     assert await check(link, None, moved) == (
-        f"{Reach.GONE.value}: The link answers HTTP 400: it may have expired or moved."
+        f"{gone}: the link answers HTTP 400: it may have expired or moved"
     )
     assert await check(link, None, unreachable) == (
-        f"{Reach.UNKNOWN.value}: Could not reach it: That address is not allowed."
+        f"{unknown}: could not reach it: That address is not allowed."
     )
-    assert await check(link) == (
-        f"{Reach.UNKNOWN.value}: Not checked (only https:// links are checked)."
-    )
+    assert await check(link) == f"{unknown}: not checked (only public https:// links are)"
 
 
 @pytest.mark.parametrize(
