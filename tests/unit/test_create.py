@@ -212,8 +212,8 @@ async def test_the_file_name_the_server_records_is_safe_for_a_multipart_header(
     tmp_path: Path,
 ) -> None:
     s = Setup()
-    odd = await s.creator.upload(pdf(tmp_path, 'odd "name"\\é.pdf', 1000))
-    assert s.sim.uploads[odd.file_id].name == "odd _name___.pdf"
+    odd = await s.creator.upload(pdf(tmp_path, 'X-ray "name"\\é.pdf', 1000))
+    assert s.sim.uploads[odd.file_id].name == "X-ray _name___.pdf"
 
 
 async def test_a_big_upload_without_extension_sends_its_size_and_reports_progress(
@@ -291,3 +291,38 @@ async def test_the_size_limits_are_inclusive(tmp_path: Path) -> None:
     assert not direct.presigned, "exactly the direct limit still goes to /upload"
     presigned = await s.creator.upload(pdf(tmp_path, "b.pdf", 3000))
     assert presigned.presigned and s.sim.uploads[presigned.file_id].size == 3000
+
+
+async def test_a_presigned_https_link_elsewhere_gets_the_file_without_the_key(
+    tmp_path: Path,
+) -> None:
+    s = Setup(presign_above=10)
+    stored: list[httpx.Request] = []
+
+    async def storage(request: httpx.Request) -> httpx.Response:
+        if request.method == "PUT":
+            stored.append(request)
+            return httpx.Response(200)
+        return httpx.Response(
+            200, json={"file_id": "reducto://x/a.pdf", "presigned_url": "https://store.test/put"}
+        )
+
+    s.transport.inner = httpx.MockTransport(storage)
+    uploaded = await s.creator.upload(pdf(tmp_path, "a.pdf", 500))
+    assert uploaded.presigned and uploaded.file_id == "reducto://x/a.pdf"
+    assert [httpx.URL(str(r.url)).host for r in stored] == ["store.test"]
+    assert "authorization" not in stored[0].headers
+
+
+async def test_a_relative_presigned_link_is_refused_in_words(tmp_path: Path) -> None:
+    s = Setup(presign_above=10)
+
+    async def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"file_id": "reducto://x/a.pdf", "presigned_url": "/put"})
+
+    s.transport.inner = httpx.MockTransport(answer)
+    with pytest.raises(InsecureConnectionError) as err:
+        await s.creator.upload(pdf(tmp_path))
+    assert err.value.message == (
+        "Refusing to upload over a relative:// to : presigned upload links must use https://."
+    )

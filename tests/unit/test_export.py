@@ -204,7 +204,7 @@ def test_an_export_that_loses_the_race_for_the_name_leaves_the_winner_alone(
             target.write_text("the other export\n")
 
     monkeypatch.setattr(os, "fsync", other_export_wins)
-    with pytest.raises(FileExistsError):
+    with pytest.raises(FileExistsError, match="already exists"):
         export.write_atomic(target, "ours\n")
     assert target.read_text() == "the other export\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"], "no temp file left"
@@ -277,6 +277,7 @@ def test_a_failed_export_leaves_no_file(tmp_path: Path, monkeypatch: pytest.Monk
     ("job_id", "fmt", "name"),
     [
         ("0f3c2a9e-77aa-4bd0", export.CHUNKS_MD, "reducto-0f3c2a9e-chunks_md.md"),
+        ("ABCdef12-x", export.SPLIT_CSV, "reducto-ABCdef12-split_csv.csv"),
         ("ab/../\x1b[2J", export.JOB_JSON, "reducto-ab_..___-job_json.json"),
         (None, export.LIST_CSV, "reducto-jobs-list_csv.csv"),
         ("", export.LIST_JSONL, "reducto-jobs-list_jsonl.jsonl"),

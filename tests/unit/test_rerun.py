@@ -236,6 +236,14 @@ async def test_reachability_notes_are_the_sentences_the_user_reads() -> None:
     assert await check('{"input": "reducto://a/b.pdf"}', half_hour) == (
         f"{unknown}: uploaded 30 min ago; {kept}"
     )
+    for created, age in (
+        ("2026-03-01T11:15:00Z", "45 min"),
+        ("2026-03-01T11:00:00Z", "1.0 h"),
+        ("2026-03-01T10:39:00Z", "1.4 h"),
+    ):
+        assert await check('{"input": "reducto://a/b.pdf"}', created) == (
+            f"{unknown}: uploaded {age} ago; {kept}"
+        )
     assert await check('{"input": {"file_id": "reducto://a/b.pdf"}}') == (
         f"{unknown}: uploaded an unknown time ago; {kept}"
     )
