@@ -302,3 +302,33 @@ async def test_probe_link_asks_public_addresses_and_reads_a_whole_document_as_th
     assert await probe_link(s.client, "https://files.example.com/a.pdf") == 200
     assert [httpx.URL(x.url).host for x in s.transport.seen] == ["8.8.8.8", "files.example.com"]
     assert s.client.oldest_inflight_age() is None
+
+
+def test_the_summary_names_what_a_job_re_ran_and_what_re_ran_it() -> None:
+    lineage = Lineage()
+    lineage.record("old", "new-1")
+    lineage.record("old", "new-2")
+    lineage.record("new-1", "newer")
+    assert lineage.related("old") == [("Re-run as", "new-1"), ("Re-run as", "new-2")]
+    assert lineage.related("new-1") == [("Re-run of", "old"), ("Re-run as", "newer")]
+    assert lineage.related("newer") == [("Re-run of", "new-1")]
+    assert lineage.related("unrelated") == []
+
+
+async def test_senders_wait_together_for_the_longest_hold() -> None:
+    clock = FakeClock(100.0)
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock.advance(seconds)
+
+    gate = RateGate(sleep=sleep, clock=clock)
+    await gate.wait()
+    assert slept == [], "no hold: no wait"
+    gate.hold(7)
+    gate.hold(3)  # a shorter hold does not shorten the longer one
+    await gate.wait()
+    assert slept == [7.0] and clock() == 107.0
+    await gate.wait()
+    assert slept == [7.0], "the hold is over"
