@@ -30,8 +30,11 @@ class Gate(httpx.AsyncBaseTransport):
 
 
 def poller_on(clock: FakeClock, transport: httpx.AsyncBaseTransport, interval: float) -> Poller:
+    """A poller over a list that has loaded (before any page the header says "connecting…")."""
     client = ReductoClient("k", "http://demo.test", transport=transport, monotonic=clock)
-    return Poller(client, JobStore(clock=clock), interval=interval, clock=clock)
+    store = JobStore(clock=clock)
+    store.add_page([], None)
+    return Poller(client, store, interval=interval, clock=clock)
 
 
 async def test_the_header_says_live_paused_off_reconnecting_and_key_rejected(
