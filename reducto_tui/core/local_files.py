@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import shlex
 from pathlib import Path
 
@@ -36,11 +37,52 @@ def split_typed(text: str) -> list[str]:
         return text.split()
 
 
-def complete(prefix: str) -> str | None:
-    """``prefix`` with its last path completed as far as it is unambiguous (``None`` if not)."""
-    if not prefix or prefix.endswith(" "):
+def last_word(text: str) -> tuple[str, str | None] | None:
+    """The last word of ``text`` as the shell reads it (quotes and backslashes undone), and
+    the quote still open at its end; ``None`` when a new word begins (after a space)."""
+    word: list[str] = []
+    quote: str | None = None
+    escaped = started = False
+    for ch in text:
+        if escaped:
+            word.append(ch)
+            escaped = False
+        elif quote is not None:
+            if ch == quote:
+                quote = None
+            elif ch == "\\" and quote == '"':
+                escaped = True
+            else:
+                word.append(ch)
+        elif ch == "\\":
+            escaped = started = True
+        elif ch in "'\"":
+            quote, started = ch, True
+        elif ch.isspace():
+            word, started = [], False
+        else:
+            word.append(ch)
+            started = True
+    if not started or escaped:
         return None
-    head, _, last = prefix.rpartition(" ")
+    return "".join(word), quote
+
+
+#: Characters a shell would read as something other than part of a name.
+_SPECIAL = re.compile(r"([^\w@%+=:,./~-])")
+
+
+def complete(prefix: str) -> str | None:
+    """``prefix`` with its last path completed as far as it is unambiguous (``None`` if not).
+
+    What is added continues the text as typed (a suggestion must start with it): inside an
+    open quote the name goes on inside it (and the quote is closed after a file's name);
+    elsewhere spaces and other special characters are backslash-escaped.
+    """
+    found = last_word(prefix)
+    if found is None:
+        return None
+    last, quote = found
     folder, start = os.path.split(os.path.expanduser(last))
     names: list[str] = []
     try:
@@ -57,7 +99,10 @@ def complete(prefix: str) -> str | None:
     common = os.path.commonprefix(names) if names else ""  # noqa: RUF071
     if len(common) <= len(start):
         return None
-    completed = last + common[len(start) :]
-    if " " in completed:
-        completed = shlex.quote(completed)
-    return f"{head} {completed}" if head else completed
+    added = common[len(start) :]
+    whole_file = len(names) == 1 and not common.endswith("/")
+    if quote is None:
+        return prefix + _SPECIAL.sub(r"\\\1", added)
+    if quote in added or (quote == '"' and any(c in added for c in "\\$`")):
+        return None  # the name cannot go on inside this quote
+    return prefix + added + (quote if whole_file else "")

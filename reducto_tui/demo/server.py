@@ -17,7 +17,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -314,7 +314,10 @@ def create_app(
 
     async def upload(request: Request) -> Response:
         extension = request.query_params.get("extension")
-        name, size = await _read_upload(request)
+        try:
+            name, size = await _read_upload(request)
+        except ClientDisconnect:  # the user cancelled the upload: nothing to store or say
+            return Response(status_code=400)
         if size is not None and size > MAX_UPLOAD_BYTES:
             return _too_large(size)
         file_id = sim.upload(name, size, extension)

@@ -103,3 +103,33 @@ def test_insight_wide(snap_compare: SnapCompare) -> None:
 
 def test_insight_80x24(snap_compare: SnapCompare) -> None:
     assert snap_compare(app_at_frozen_time(), terminal_size=(80, 24), run_before=_insight)
+
+
+async def _rerun(pilot: AppPilot) -> None:
+    from reducto_tui.ui.screens.rerun import RerunScreen
+
+    app = the_app(pilot)
+    await loaded(pilot)
+    await pilot.press("slash", *"status:failed", "enter", "R")
+    await settle(pilot, lambda: isinstance(app.screen, RerunScreen) and app.screen.state == "ready")
+    await pilot.pause(0.1)
+
+
+async def _submit(pilot: AppPilot) -> None:
+    from reducto_tui.ui.screens.submit import SubmitScreen
+
+    app = the_app(pilot)
+    await loaded(pilot)
+    await pilot.press("u")
+    await settle(pilot, lambda: isinstance(app.screen, SubmitScreen))
+    await pilot.pause(0.1)
+
+
+def test_rerun_dialog_80x24(snap_compare: SnapCompare) -> None:
+    """The buttons stay on screen; the highlighted job's messages show whole under the tree."""
+    assert snap_compare(app_at_frozen_time(), terminal_size=(80, 24), run_before=_rerun)
+
+
+def test_submit_dialog_80x24(snap_compare: SnapCompare) -> None:
+    """The fields scroll; the buttons stay on screen."""
+    assert snap_compare(app_at_frozen_time(), terminal_size=(80, 24), run_before=_submit)

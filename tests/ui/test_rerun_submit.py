@@ -151,6 +151,7 @@ async def test_edit_opens_the_editor_and_sends_the_edited_config(
         await wait_loaded(pilot, app)
         await highlight(pilot, app, old)
         screen = await open_rerun(pilot, app)
+        assert "edited" not in tree_text(screen)
         await pilot.press("E")
         entry = screen.entries[0]
         await settle(
@@ -160,6 +161,10 @@ async def test_edit_opens_the_editor_and_sends_the_edited_config(
             ),
             rounds=200,
         )
+        # The dialog says the config is no longer the job's own.
+        assert "config edited" in tree_text(screen) and "config (edited)" in tree_text(screen)
+        note = static_text(screen.query_one("#rerun-note", Static))
+        assert "The config was edited in $EDITOR" in note
         await pilot.press("y")
         await settle(pilot, lambda: screen.state == "done", rounds=200)
         sent = json.loads(sim.jobs[-1].raw_config)

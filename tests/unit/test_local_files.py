@@ -56,8 +56,12 @@ def test_a_typed_line_splits_like_a_shell_and_an_open_quote_does_not_fail() -> N
         ("q3", None),  # two names start so; nothing longer in common than "q3"
         ("q3-", "q3-summary.pdf"),
         ("q3 ", None),  # after a space a new path begins: nothing typed yet
-        ("q3 r", None),
-        ("'q3 r", None),
+        ("q3 r", None),  # "r" begins a new path
+        # Inside a quote the name goes on there, and the quote closes after a file's name.
+        ("'q3 r", "'q3 report.pdf'"),
+        ('"q3 r', '"q3 report.pdf"'),
+        ("a.pdf 'q3 r", "a.pdf 'q3 report.pdf'"),
+        ("q3\\ r", "q3\\ report.pdf"),
         ("sc", "scans/"),
         ("scans/d", "scans/deep/"),
         ("a.pdf inv", "a.pdf invoice.pdf"),
@@ -74,10 +78,21 @@ def test_completion_extends_the_last_path_as_far_as_it_is_unambiguous(
     assert complete(typed) == completed
 
 
-def test_completion_quotes_a_name_with_spaces_and_ignores_hidden_files(folder: Path) -> None:
+def test_completion_continues_what_was_typed_and_ignores_hidden_files(folder: Path) -> None:
+    # A tester saw `qq3 report.pdf'`: the suggestion re-quoted the name, so it no longer
+    # began with the text typed. It continues it now, escaping what a shell would split on.
     (folder / "invoice.pdf").unlink()
     (folder / "q3-summary.pdf").unlink()
-    assert complete("q") == "'q3 report.pdf'"
+    assert complete("q") == "q3\\ report.pdf"
+    assert split_typed("q3\\ report.pdf") == ["q3 report.pdf"]
+    (folder / "my scans").mkdir()
+    (folder / "my scans" / "it's $5.pdf").write_text("x")
+    assert complete("'my") == "'my scans/"  # a folder: the quote stays open
+    assert complete("my") == "my\\ scans/"
+    assert complete("my\\ scans/i") == "my\\ scans/it\\'s\\ \\$5.pdf"
+    assert split_typed(complete("my\\ scans/i") or "") == ["my scans/it's $5.pdf"]
+    assert complete("'my scans/i") is None  # a ' cannot go on inside '…'
+    assert complete('"my scans/i') is None  # nor a $ inside "…"
     assert complete("") is None
     os.remove(folder / ".hidden.pdf")
     (folder / ".only").write_text("x")

@@ -1,6 +1,10 @@
 """The re-run dialog: what will be sent for each job (endpoint, input, config as a collapsible
 JSON tree, whether the input is still there), then the sending, with progress and a result
-per job. ``E`` edits the highlighted job's config in ``$EDITOR`` first."""
+per job. ``E`` edits the highlighted job's config in ``$EDITOR`` first.
+
+A tree line is one screen line, so a long message (a 422's details, why an input may be
+unreachable) is cut there; the panel under the tree shows the highlighted job's in full,
+wrapped, and scrolls."""
 
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, ProgressBar, Static
 from textual.widgets.tree import TreeNode
@@ -57,6 +61,8 @@ class Entry:
     reach: Reachability | None = None
     error: str | None = None
     result: RerunResult | None = None
+    #: The config was changed in ``$EDITOR``: what is sent is not the job's own.
+    edited: bool = False
     node: TreeNode[Node] | None = field(default=None, repr=False)
 
 
@@ -111,20 +117,23 @@ class RerunScreen(ModalScreen[list[RerunResult] | None]):
                 f"Re-run {count} job{'s' * (count != 1)} with the same input and config",
                 classes="title",
             )
+            with Vertical(classes="foot"):  # stays on screen; the tree and notes give way
+                hidden = sum(e.hidden for e in self.entries)
+                if hidden:
+                    yield Checkbox(
+                        f"Also re-run the {hidden} marked job(s) hidden by the filter",
+                        value=False,
+                        id="include",
+                    )
+                yield Static("Fetching the jobs' configs…", id="rerun-status")
+                yield ProgressBar(total=None, show_eta=False, id="rerun-progress")
+                with Horizontal(id="rerun-buttons"):
+                    yield Button("Edit config (E)", id="edit")
+                    yield Button("Cancel", id="cancel")
+                    yield Button("Send (y)", id="send", variant="primary", disabled=True)
             yield ResultTree("jobs", id="rerun-tree")
-            hidden = sum(e.hidden for e in self.entries)
-            if hidden:
-                yield Checkbox(
-                    f"Also re-run the {hidden} marked job(s) hidden by the filter",
-                    value=False,
-                    id="include",
-                )
-            yield Static("Fetching the jobs' configs…", id="rerun-status")
-            yield ProgressBar(total=None, show_eta=False, id="rerun-progress")
-            with Horizontal(id="rerun-buttons"):
-                yield Button("Edit config (E)", id="edit")
-                yield Button("Cancel", id="cancel")
-                yield Button("Send (y)", id="send", variant="primary", disabled=True)
+            with VerticalScroll(id="rerun-notes"):
+                yield Static("", id="rerun-note")
 
     def on_mount(self) -> None:
         self.query_one("#rerun-progress", ProgressBar).display = False
@@ -134,6 +143,7 @@ class RerunScreen(ModalScreen[list[RerunResult] | None]):
                 self._label(entry), data=Node("text", entry.row.job_id, loaded=True), expand=True
             )
         tree.focus()
+        self._show_notes()
         self.load_plans()
 
     def _label(self, entry: Entry) -> Text:
@@ -163,6 +173,8 @@ class RerunScreen(ModalScreen[list[RerunResult] | None]):
             document = plan.document
             shown = document if isinstance(document, str) else "(see config)"
             text.append(shorten(clean(shown, True), 70))
+            if entry.edited:
+                text.append("  · config edited", style="bold yellow")
             if entry.reach is not None:
                 text.append(f"  · {entry.reach.state.value}", style=REACH_STYLE[entry.reach.state])
         return text
@@ -173,6 +185,7 @@ class RerunScreen(ModalScreen[list[RerunResult] | None]):
         if node is None:
             return
         node.set_label(self._label(entry))
+        self._show_notes()
         node.remove_children()
         plan = entry.plan
         if plan is None or plan.body is None:
@@ -186,7 +199,32 @@ class RerunScreen(ModalScreen[list[RerunResult] | None]):
             note.append(entry.reach.state.value, style=REACH_STYLE[entry.reach.state])
             note.append(f" — {clean(entry.reach.note, True)}")
             node.add_leaf(note, data=Node("text", entry.reach.note, loaded=True))
-        tree.add_value(node, "config", plan.body, expand=len(self.entries) == 1)
+        key = "config (edited)" if entry.edited else "config"
+        tree.add_value(node, key, plan.body, expand=len(self.entries) == 1)
+
+    # ------------------------------------------------------------------ the notes panel
+
+    def _entry_at_cursor(self) -> Entry | None:
+        node = self.query_one(ResultTree).cursor_node
+        while node is not None and node.parent is not None and node.parent.parent is not None:
+            node = node.parent
+        found = next((e for e in self.entries if e.node is node and node is not None), None)
+        return found or (self.entries[0] if len(self.entries) == 1 else None)
+
+    def _show_notes(self) -> None:
+        """The highlighted job's messages in full: input, reachability, edit, errors."""
+        entry = self._entry_at_cursor()
+        self.query_one("#rerun-notes").display = entry is not None
+        if entry is not None:
+            note = self.query_one("#rerun-note", Static)
+            note.update(notes(entry))
+            # Measured again once the tree beside it has settled (a first measure can keep
+            # the height of the text before: a wrapped line went missing at 80x24).
+            self.call_after_refresh(note.refresh, layout=True)
+
+    @on(ResultTree.NodeHighlighted, "#rerun-tree")
+    def _highlighted(self) -> None:
+        self._show_notes()
 
     # ------------------------------------------------------------------ loading
 
@@ -233,10 +271,8 @@ class RerunScreen(ModalScreen[list[RerunResult] | None]):
         ready = [e for e in self.entries if e.plan is not None and e.plan.body is not None]
         if len(ready) == 1:
             return ready[0]
-        node = self.query_one(ResultTree).cursor_node
-        while node is not None and node.parent is not None and node.parent.parent is not None:
-            node = node.parent
-        return next((e for e in ready if e.node is node and node is not None), None)
+        entry = self._entry_at_cursor()
+        return entry if any(entry is e for e in ready) else None
 
     def action_edit(self) -> None:
         if self.state != "ready":
@@ -253,6 +289,7 @@ class RerunScreen(ModalScreen[list[RerunResult] | None]):
             self.notify(f"{changed.problem} The config was not changed.", severity="error")
             return
         entry.plan = changed
+        entry.edited = True
         self._fill(entry)
         self.notify(f"Config of {clean(entry.row.job_id[:8], True)} edited.")
 
@@ -311,6 +348,7 @@ class RerunScreen(ModalScreen[list[RerunResult] | None]):
                 entry.result = result
                 if entry.node is not None:
                     entry.node.set_label(self._label(entry))
+                self._show_notes()
             bar.advance(1)
 
         def waited(seconds: float) -> None:
@@ -348,3 +386,34 @@ class RerunScreen(ModalScreen[list[RerunResult] | None]):
     @on(Button.Pressed, "#edit")
     def _edit_pressed(self) -> None:
         self.action_edit()
+
+
+def notes(entry: Entry) -> Text:
+    """Everything there is to say about one job, unshortened (the panel wraps it)."""
+    text = Text(clean(entry.row.job_id, True), style="bold")
+    plan, reach, result = entry.plan, entry.reach, entry.result
+
+    def line(head: str, body: str, style: str = "") -> None:
+        text.append(f"\n{head}: ", style="bold")
+        text.append(clean(body), style=style)
+
+    if entry.error is not None:
+        line("Could not fetch the job", entry.error, "red")
+    elif plan is None:
+        text.append("\nFetching its config…", style="dim")
+    elif not plan.ready:
+        line("Cannot re-run", plan.problem or "unknown", "red")
+    else:
+        line("Sends", plan.endpoint)
+        document = plan.document
+        line("Input", document if isinstance(document, str) else "(in the config)")
+    if reach is not None:
+        line("Reachability", f"{reach.state.value} — {reach.note}", REACH_STYLE[reach.state])
+    if entry.edited:
+        text.append("\nThe config was edited in $EDITOR: the edited one is sent.", style="yellow")
+    if result is not None:
+        if result.new_id is not None:
+            line("Re-run as", result.new_id, "green")
+        else:
+            line("Failed", result.error or "failed", "red")
+    return text

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, ProgressBar, RadioButton, RadioSet, Select, Static
@@ -88,33 +88,37 @@ class SubmitScreen(ModalScreen[SubmitOutcome | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="submit-box"):
             yield Static("Submit documents", classes="title")
-            yield Static(
-                "Files (several, quoted if they hold spaces, or a glob):", classes="field-label"
-            )
-            yield Input(placeholder="~/scans/*.pdf", suggester=PathSuggester(), id="paths")
-            yield Static("Kind of job:", classes="field-label")
-            yield Select([(k, k) for k in KINDS], value=self.kind, allow_blank=False, id="kind")
-            yield Static("Config:", classes="field-label")
-            with RadioSet(id="config-source"):
-                yield RadioButton("None (defaults)", value=True, id="cfg-none")
-                yield RadioButton("A JSON file", id="cfg-file")
-                yield RadioButton(
-                    "The last one used" + ("" if self.last_config is not None else " (none yet)"),
-                    id="cfg-last",
-                    disabled=self.last_config is None,
+            with Vertical(classes="foot"):  # stays on screen; the fields above scroll
+                yield Static("", id="submit-status")
+                yield ProgressBar(total=None, show_eta=False, id="submit-progress")
+                with Horizontal(id="submit-buttons"):
+                    yield Button("Cancel", id="cancel")
+                    yield Button("Submit", id="submit", variant="primary")
+            with VerticalScroll(id="submit-body"):
+                yield Static(
+                    "Files (several, quoted if they hold spaces, or a glob):",
+                    classes="field-label",
                 )
-                job = clean(self.job_id[:8], True) if self.job_id else ""
-                yield RadioButton(
-                    f"The config of job {job}" if job else "The highlighted job's (none)",
-                    id="cfg-job",
-                    disabled=self.job_id is None,
-                )
-            yield Input(placeholder="config.json", suggester=PathSuggester(), id="config-path")
-            yield Static("", id="submit-status")
-            yield ProgressBar(total=None, show_eta=False, id="submit-progress")
-            with Horizontal(id="submit-buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button("Submit", id="submit", variant="primary")
+                yield Input(placeholder="~/scans/*.pdf", suggester=PathSuggester(), id="paths")
+                yield Static("Kind of job:", classes="field-label")
+                yield Select([(k, k) for k in KINDS], value=self.kind, allow_blank=False, id="kind")
+                yield Static("Config:", classes="field-label")
+                with RadioSet(id="config-source"):
+                    yield RadioButton("None (defaults)", value=True, id="cfg-none")
+                    yield RadioButton("A JSON file", id="cfg-file")
+                    yield RadioButton(
+                        "The last one used"
+                        + ("" if self.last_config is not None else " (none yet)"),
+                        id="cfg-last",
+                        disabled=self.last_config is None,
+                    )
+                    job = clean(self.job_id[:8], True) if self.job_id else ""
+                    yield RadioButton(
+                        f"The config of job {job}" if job else "The highlighted job's (none)",
+                        id="cfg-job",
+                        disabled=self.job_id is None,
+                    )
+                yield Input(placeholder="config.json", suggester=PathSuggester(), id="config-path")
 
     def on_mount(self) -> None:
         self.query_one("#config-path", Input).display = False
