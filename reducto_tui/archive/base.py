@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 import zlib
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from reducto_tui.api.errors import BadResponseError
 from reducto_tui.api.lazy import decode_in_pieces, read_job
 from reducto_tui.api.models import JobDetail, SingleJob
 from reducto_tui.api.observer import JobObserver
+
+if TYPE_CHECKING:  # writer imports records, which imports this module
+    from reducto_tui.archive.writer import BatchWriter
 
 #: Jobs per batch when reading the archive newest first (one query each).
 READ_BATCH = 2000
@@ -92,7 +96,36 @@ class Archive(JobObserver, Protocol):
     def vacuum(self) -> None: ...
 
 
-def stored_body(archive: Archive, job_id: str) -> bytes | None:
+class BatchedArchive(ABC):
+    """What both backends share: ``saw_*`` hand answers to a :class:`BatchWriter` thread
+    (the backend sets ``_writer``), and a job's stored body is read the same way."""
+
+    _writer: BatchWriter
+
+    @property
+    def problem(self) -> str | None:
+        return self._writer.problem
+
+    def saw_jobs(self, jobs: list[SingleJob]) -> None:
+        self._writer.saw_jobs(jobs)
+
+    def saw_job_body(self, job_id: str, body: bytes) -> None:
+        self._writer.saw_job_body(job_id, body)
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        return self._writer.flush(timeout)
+
+    @abstractmethod
+    def get(self, job_id: str) -> ArchivedJob | None: ...
+
+    @abstractmethod
+    def body(self, job_id: str) -> bytes | None: ...
+
+    def stored_body(self, job_id: str) -> bytes | None:
+        return stored_body(self, job_id)
+
+
+def stored_body(archive: Archive | BatchedArchive, job_id: str) -> bytes | None:
     """The job's stored ``GET /job`` body, or, when only its list row was seen, that row as
     a body (status, type, pages, no result); None when the archive does not have it."""
     job = archive.get(job_id)

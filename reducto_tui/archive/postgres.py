@@ -13,15 +13,14 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from reducto_tui.api.models import SingleJob
 from reducto_tui.archive import records
 from reducto_tui.archive.base import (
     READ_BATCH,
     ArchivedJob,
     ArchiveError,
     ArchiveStats,
+    BatchedArchive,
     decompress,
-    stored_body,
 )
 from reducto_tui.archive.location import safe_url
 from reducto_tui.archive.records import Row
@@ -62,7 +61,7 @@ SELECT = (
 RETRIES = 5
 
 
-class PostgresArchive:
+class PostgresArchive(BatchedArchive):
     def __init__(self, url: str, timeout: float = 5.0) -> None:
         if psycopg is None:
             raise ArchiveError(
@@ -116,16 +115,6 @@ class PostgresArchive:
 
     # ---------------------------------------------------------------- writing
 
-    @property
-    def problem(self) -> str | None:
-        return self._writer.problem
-
-    def saw_jobs(self, jobs: list[SingleJob]) -> None:
-        self._writer.saw_jobs(jobs)
-
-    def saw_job_body(self, job_id: str, body: bytes) -> None:
-        self._writer.saw_job_body(job_id, body)
-
     def _write_rows(self, rows: list[Row]) -> None:
         ordered = sorted(rows, key=lambda row: row.job_key)
         for attempt in range(RETRIES):
@@ -139,9 +128,6 @@ class PostgresArchive:
                 time.sleep(0.05 * (attempt + 1))
             except psycopg.Error as exc:
                 raise ArchiveError(self._hide(str(exc))) from None
-
-    def flush(self, timeout: float = 10.0) -> bool:
-        return self._writer.flush(timeout)
 
     def close(self) -> None:
         self._writer.stop()
@@ -167,9 +153,6 @@ class PostgresArchive:
         rows = self._query(f"SELECT body FROM {TABLE} WHERE job_key = %s", (records.key(job_id),))
         blob = rows[0][0] if rows else None
         return decompress(bytes(blob)) if blob is not None else None
-
-    def stored_body(self, job_id: str) -> bytes | None:
-        return stored_body(self, job_id)
 
     def ids_with_prefix(self, prefix: str, limit: int = 10) -> list[str]:
         low = records.key(prefix)

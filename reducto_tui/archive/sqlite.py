@@ -9,15 +9,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from reducto_tui.api.models import SingleJob
 from reducto_tui.archive import records
 from reducto_tui.archive.base import (
     READ_BATCH,
     ArchivedJob,
     ArchiveError,
     ArchiveStats,
+    BatchedArchive,
     decompress,
-    stored_body,
 )
 from reducto_tui.archive.records import Row
 from reducto_tui.archive.writer import BatchWriter
@@ -55,7 +54,7 @@ def _problem(path: Path, exc: sqlite3.Error) -> ArchiveError:
     return ArchiveError(f"The archive {path} {why}.")
 
 
-class SqliteArchive:
+class SqliteArchive(BatchedArchive):
     def __init__(self, path: Path, timeout: float = 5.0) -> None:
         self.path = path
         self.location = str(path)
@@ -109,16 +108,6 @@ class SqliteArchive:
 
     # ---------------------------------------------------------------- writing
 
-    @property
-    def problem(self) -> str | None:
-        return self._writer.problem
-
-    def saw_jobs(self, jobs: list[SingleJob]) -> None:
-        self._writer.saw_jobs(jobs)
-
-    def saw_job_body(self, job_id: str, body: bytes) -> None:
-        self._writer.saw_job_body(job_id, body)
-
     def _write_rows(self, rows: list[Row]) -> None:
         db = self._write_db
         db.execute("BEGIN IMMEDIATE")
@@ -128,9 +117,6 @@ class SqliteArchive:
         except BaseException:
             db.execute("ROLLBACK")
             raise
-
-    def flush(self, timeout: float = 10.0) -> bool:
-        return self._writer.flush(timeout)
 
     def close(self) -> None:
         self._writer.stop()
@@ -155,9 +141,6 @@ class SqliteArchive:
         rows = self._query("SELECT body FROM jobs WHERE job_key = ?", (records.key(job_id),))
         blob = rows[0][0] if rows else None
         return decompress(blob) if isinstance(blob, bytes) else None
-
-    def stored_body(self, job_id: str) -> bytes | None:
-        return stored_body(self, job_id)
 
     def ids_with_prefix(self, prefix: str, limit: int = 10) -> list[str]:
         low = records.key(prefix)
