@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from reducto_tui import __version__
-from reducto_tui.cli.context import global_options, globals_of, load, settings_path
+from reducto_tui.cli.context import global_options, globals_of, load, need_key, settings_path
 from reducto_tui.cli.exits import CRASH, EXIT_CODES_HELP
 from reducto_tui.cli.root import RootGroup
 
@@ -24,7 +24,11 @@ DEMO_KEY = "demo-key"
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog=EXIT_CODES_HELP,
 )
-@click.option("--demo", is_flag=True, help="Run against a built-in demo server on loopback.")
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="Run the dashboard (or the command after it) against a built-in demo server on loopback.",
+)
 @click.option(
     "--demo-jobs", type=click.IntRange(min=0), default=500, show_default=True, help="Demo jobs."
 )
@@ -64,8 +68,14 @@ def main(
       reducto-tui jobs list --filter 'status:failed age<1h' --format table
       reducto-tui jobs get c7d791cb --wait
     """
-    globals_of(ctx)
+    g = globals_of(ctx)
     if ctx.invoked_subcommand is not None:
+        if demo:  # `reducto-tui --demo jobs list`: the command talks to the demo server
+            from reducto_tui.demo.runner import BackgroundServer
+
+            server = BackgroundServer(jobs=demo_jobs, seed=seed).start()
+            ctx.call_on_close(server.stop)
+            g.base_url, g.api_key = server.url, DEMO_KEY
         return
     overrides: dict[str, Any] = {
         "refresh_interval": refresh,
@@ -81,7 +91,7 @@ def main(
         from reducto_tui.demo.simulator import LIVELY_STUCK_SPAN
 
         server = BackgroundServer(jobs=demo_jobs, seed=seed, stuck_span=LIVELY_STUCK_SPAN).start()
-        globals_of(ctx).base_url = server.url
+        g.base_url = server.url
         settings = load(ctx, api_key=DEMO_KEY, **overrides)
         try:
             run_app(ReductoApp(settings, demo=True, config_file=settings_path(ctx)))
@@ -89,12 +99,9 @@ def main(
             server.stop()
         return
     settings = load(ctx, **overrides)
-    if settings.api_key is None:
-        click.echo(
-            "No API key: set REDUCTO_API_KEY (or api_key in the config file), "
-            "or try `reducto-tui --demo`.",
-            err=True,
-        )
+    # Without a key the dashboard could only fail every request: say so and stop, as the
+    # commands do (the message would be hidden behind the app's screen until it quits).
+    need_key(settings, demo_hint=True)
     run_app(ReductoApp(settings, config_file=settings_path(ctx)))
 
 

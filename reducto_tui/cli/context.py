@@ -24,6 +24,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 @dataclass
 class Globals:
     base_url: str | None = None
+    # The demo's key: ``--demo`` before a command points the command at the demo server.
+    api_key: str | None = None
     api_key_env: str | None = None
     config: Path | None = None
     debug: bool = False
@@ -143,7 +145,9 @@ def load(ctx: click.Context, **overrides: Any) -> Settings:
         values["allow_insecure_http"] = True
     if g.archive:
         values["archive"] = True
-    if g.api_key_env:
+    if g.api_key is not None:
+        values["api_key"] = g.api_key
+    elif g.api_key_env:
         key = os.environ.get(g.api_key_env)
         if not key:
             raise CliError(f"--api-key-env: ${g.api_key_env} is not set or empty.", AUTH)
@@ -159,11 +163,12 @@ def load(ctx: click.Context, **overrides: Any) -> Settings:
     return settings
 
 
-def need_key(settings: Settings) -> None:
+def need_key(settings: Settings, demo_hint: bool = False) -> None:
     if settings.api_key is None:
+        hint = " Or try it with no account: `reducto-tui --demo`." if demo_hint else ""
         raise CliError(
             "No API key: set REDUCTO_API_KEY (or api_key in the config file, or use "
-            "--api-key-env NAME).",
+            f"--api-key-env NAME).{hint}",
             AUTH,
         )
 

@@ -49,3 +49,30 @@ def test_bad_config_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyP
     result = CliRunner().invoke(main, ["jobs", "list"])
     assert result.exit_code == 2 and "not valid TOML" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_demo_before_a_command_points_it_at_the_demo_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REDUCTO_TUI_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.delenv("REDUCTO_API_KEY", raising=False)
+    result = CliRunner().invoke(
+        main, ["--demo", "--demo-jobs", "30", "jobs", "list", "--all", "--limit", "10"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert len(rows) == 30 and all(row["job_id"] for row in rows)
+
+
+def test_the_dashboard_without_a_key_says_so_and_does_not_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REDUCTO_TUI_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.delenv("REDUCTO_API_KEY", raising=False)
+    started: list[object] = []
+    monkeypatch.setattr("reducto_tui.cli.app.run_app", started.append)
+    result = CliRunner().invoke(main, [])
+    assert result.exit_code == 3
+    assert "No API key: set REDUCTO_API_KEY" in result.stderr
+    assert "reducto-tui --demo" in result.stderr
+    assert started == [], "the dashboard opened with no key to ask anything with"
