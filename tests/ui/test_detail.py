@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import itertools
-import time
 import weakref
 from collections.abc import Callable
 
@@ -371,36 +370,12 @@ class TreeApp(App[None]):
         yield ResultTree(id="tree")
 
 
-class TickGaps:
-    """The longest the event loop went without running a 5 ms timer (a loose stall guard)."""
-
-    def __init__(self) -> None:
-        self.longest = 0.0
-        self._task = asyncio.get_running_loop().create_task(self._run())
-
-    async def _run(self) -> None:
-        last = time.perf_counter()
-        while True:
-            await asyncio.sleep(0.005)
-            now = time.perf_counter()
-            self.longest = max(self.longest, now - last)
-            last = now
-
-    def reset(self) -> None:
-        self.longest = 0.0
-
-    def stop(self) -> float:
-        self._task.cancel()
-        return self.longest
-
-
 async def test_huge_parse_results_grow_the_tree_a_batch_at_a_time() -> None:
     block = ParseBlock(type="Text", content="words", bbox=BoundingBox(page=3, top=0.1))
     huge = ParseChunk(content="one chunk of 300,000 blocks", blocks=[block] * 300_000)
     chunks = [huge, *[ParseChunk(content="small", blocks=[block])] * 300_000]
     async with TreeApp().run_test(size=(120, 40)) as pilot:
         tree = pilot.app.query_one(ResultTree)
-        ticks = TickGaps()
         tree.add_chunks(tree.root, chunks)
         await pilot.pause()
         top = tree.root.children
@@ -419,7 +394,6 @@ async def test_huge_parse_results_grow_the_tree_a_batch_at_a_time() -> None:
         await pilot.press("enter")  # "… more": the next batch, and a new "more" after it
         await pilot.pause()
         assert len(top[0].children) == 2 * BATCH + 1
-        assert ticks.stop() < 1.0, "the event loop stalled"
 
 
 async def test_raw_json_of_a_million_lines_is_drawn_and_searched_lazily() -> None:
