@@ -460,6 +460,7 @@ def insight_records(body: dict[str, Any]) -> list[dict[str, Any]]:
     def add(section: str, item: str, measure: str, value: Any) -> None:
         rows.append({"section": section, "item": item, "measure": measure, "value": value})
 
+    add("selection", "", "filter", body.get("filter", ""))  # "" for every job
     for name in (
         "jobs",
         "pages",

@@ -85,7 +85,7 @@ def command(
     run(go())
     numbers = Insight.of(store.view.rows, store.stuck).numbers(time.time())
     if default_format("table", "json", form) == "json":
-        write(dumps(as_json(numbers, fetched, problem), indent=2) + "\n")
+        write(dumps(as_json(numbers, flt.text, fetched, problem), indent=2) + "\n")
         return
     console = Console(file=sys.stdout, highlight=False, soft_wrap=False)
     console.print(draw.headline_table(numbers))
@@ -102,8 +102,8 @@ def command(
     click.echo(note, err=True)
 
 
-def as_json(numbers: InsightNumbers, fetched: int, problem: str) -> dict[str, Any]:
-    body = draw.safe_numbers(numbers)
+def as_json(numbers: InsightNumbers, flt: str, fetched: int, problem: str) -> dict[str, Any]:
+    body = draw.safe_numbers(numbers, flt)
     body["details_fetched"] = fetched
     body["details_problem"] = clean(problem, single_line=True) or None
     return body

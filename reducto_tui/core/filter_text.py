@@ -22,3 +22,18 @@ def with_status(text: str, state: str | None) -> str:
     if state:
         kept.append(f"status:{state}")
     return " ".join(kept)
+
+
+def with_terms(text: str, terms: str) -> str:
+    """``text`` narrowed by ``terms`` (a failure group's ``status:failed reason:X``): the
+    user's ``status:`` terms give way to those in ``terms``, and a term already typed is
+    not added twice."""
+    new = _TOKEN.findall(terms)
+    replace_status = any(_is_status_term(t) for t in new)
+    seen = {t.lower() for t in new}
+    kept = [
+        t
+        for t in _TOKEN.findall(text)
+        if t.lower() not in seen and not (replace_status and _is_status_term(t))
+    ]
+    return " ".join([*kept, *new])

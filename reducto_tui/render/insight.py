@@ -109,10 +109,10 @@ def _table(*columns: str, right_from: int = 1) -> Table:
     return table
 
 
-def safe_numbers(numbers: InsightNumbers) -> dict[str, Any]:
+def safe_numbers(numbers: InsightNumbers, filter_text: str = "") -> dict[str, Any]:
     """The numbers as a dict (for JSON and CSV), with server text (types, codes, reasons)
-    passed through ``clean``."""
-    body = numbers.as_dict()
+    passed through ``clean``; ``filter`` names the jobs they cover ("" for all)."""
+    body = {"filter": clean(filter_text, single_line=True), **numbers.as_dict()}
     for lat in body["latency"]:
         lat["type"] = clean(lat["type"], single_line=True)
     for failure in body["failures"]:

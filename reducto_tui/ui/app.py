@@ -23,7 +23,15 @@ from reducto_tui.core.poller import Poller
 from reducto_tui.core.rerun import Lineage
 from reducto_tui.core.store import JobStore
 from reducto_tui.render.text import clean
-from reducto_tui.ui.commands import BY_ACTION, COMMANDS, Command, When, bindings, key_display
+from reducto_tui.ui.commands import (
+    BY_ACTION,
+    COMMANDS,
+    Command,
+    OwnKeys,
+    When,
+    bindings,
+    key_display,
+)
 from reducto_tui.ui.screens.detail_screen import DetailScreen
 from reducto_tui.ui.screens.help import HelpScreen
 from reducto_tui.ui.screens.insight import open_insight
@@ -166,8 +174,9 @@ class ReductoApp(App[None]):
         if screen.is_modal:
             return False  # a dialog's own keys only (ctrl+q still quits)
         checks = {
-            When.MAIN: not isinstance(screen, DetailScreen),
-            When.TABLE: not isinstance(screen, DetailScreen) and screen.focused is self.main.table,
+            When.JOBS: screen is self.main or isinstance(screen, DetailScreen),
+            When.MAIN: screen is self.main,
+            When.TABLE: screen is self.main and screen.focused is self.main.table,
             When.DETAIL: self.main.open_job is not None,
             When.WRITE: not self.settings.read_only,
         }
@@ -182,6 +191,8 @@ class ReductoApp(App[None]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The command palette lists the actions that apply here, with their keys."""
         yield from super().get_system_commands(screen)
+        if isinstance(screen, OwnKeys):  # a view with keys of its own (insight)
+            yield from screen.palette_commands()
         for command in COMMANDS:
             if command.id != "quit" and self._enabled(command.when, screen):
                 yield SystemCommand(
@@ -203,6 +214,9 @@ class ReductoApp(App[None]):
         self.main.table.toggle_credits()
 
     def action_help(self) -> None:
+        if isinstance(self.screen, OwnKeys):
+            self.push_screen(HelpScreen(self.screen.help_rows(), self.screen.view_name))
+            return
         rows = [
             (
                 self.key_display(c),

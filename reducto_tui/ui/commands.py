@@ -6,11 +6,12 @@ this table, so they cannot disagree about what a key does or whether it is avail
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 
 from reducto_tui.core.keys import DEFAULT_KEYS
@@ -27,6 +28,13 @@ class When(Enum):
     DETAIL = "detail"
     #: Not in read-only mode: the action changes jobs on the server.
     WRITE = "write"
+    #: Jobs are on screen (the list or a job's detail), not another view such as insight:
+    #: an action on "the job in focus" must never reach a job the user cannot see.
+    JOBS = "jobs"
+
+
+#: The actions that apply on every view (each other action needs :attr:`When.JOBS`).
+ANYWHERE = frozenset({"help", "quit"})
 
 
 @dataclass(frozen=True)
@@ -51,7 +59,8 @@ def _c(
     key_display: str | None = None,
 ) -> Command:
     key = DEFAULT_KEYS[id]  # the one table of default keys, which the config checks against
-    return Command(id, key, action or id, label, description, show, key_display, frozenset(when))
+    needs = frozenset(when) if id in ANYWHERE else frozenset({*when, When.JOBS})
+    return Command(id, key, action or id, label, description, show, key_display, needs)
 
 
 QUICK_STATUS = ("", "queued", "running", "completed", "failed", "cancelled")
@@ -99,6 +108,22 @@ COMMANDS: tuple[Command, ...] = (
 )  # fmt: skip
 
 BY_ACTION = {c.action: c for c in COMMANDS}
+
+
+@runtime_checkable
+class OwnKeys(Protocol):
+    """A view (screen) whose keys are its own: the table's actions need :attr:`When.JOBS`,
+    so on it only :data:`ANYWHERE` ones apply, and help and the palette describe its keys."""
+
+    view_name: str
+
+    def help_rows(self) -> list[tuple[str, str, str]]:
+        """(key, what it does, config id) for the help screen."""
+        ...
+
+    def palette_commands(self) -> Iterable[SystemCommand]: ...
+
+
 BY_ID = {c.id: c for c in COMMANDS}
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,10 +16,12 @@ from textual.widgets import Input
 from reducto_tui.api.status import StatusKind
 from reducto_tui.demo.simulator import Failure, Simulator
 from reducto_tui.ui.app import ReductoApp
+from reducto_tui.ui.screens.confirm import ConfirmScreen
 from reducto_tui.ui.screens.export import ExportScreen
 from reducto_tui.ui.screens.insight import InsightScreen
 from tests.conftest import FakeClock
-from tests.ui.conftest import AppPilot, make_app, screen_lines, settle, wait_loaded
+from tests.plain import plain
+from tests.ui.conftest import AppPilot, make_app, screen_lines, settle, toasts, wait_loaded
 
 
 def written(directory: Path, files: int) -> Callable[[], bool]:
@@ -113,15 +116,61 @@ async def test_export_writes_json_and_csv(sim: Simulator, clock: FakeClock, tmp_
             await pilot.press("enter")
             await settle(pilot, written(tmp_path, index + 1))
         assert isinstance(app.screen, InsightScreen)
-    body = json.loads((tmp_path / "reducto-jobs-insight_json.json").read_text())
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(clock()))
+    body = json.loads((tmp_path / f"reducto-insight-{stamp}.json").read_text())
     assert body["jobs"] == screen.numbers.jobs == 50
+    assert body["filter"] == ""  # every job: no filter
     assert {f["key"] for f in body["failures"]} == set(failed_codes(app, sim))
     rows = list(
-        csv.DictReader(io.StringIO((tmp_path / "reducto-jobs-insight_csv.csv").read_text()))
+        csv.DictReader(io.StringIO((tmp_path / f"reducto-insight-{stamp}.csv").read_text()))
     )
     total = {r["measure"]: r["value"] for r in rows if r["section"] == "total"}
     assert total["jobs"] == "50" and total["pages"] == str(body["pages"])
     assert [r for r in rows if r["section"] == "failure" and r["measure"] == "count"]
+
+
+async def test_export_again_gets_a_new_name_or_asks_to_overwrite(
+    sim: Simulator, clock: FakeClock, tmp_path: Path
+) -> None:
+    """Issue 26, defect 2: a second export neither fails on the first one's file nor says
+    its path twice, and the file says which filter its numbers cover."""
+    app = make_app(sim, clock, export_dir=tmp_path)
+    async with app.run_test(size=(160, 45), notifications=True) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("slash", *"type:parse", "enter")
+        await open_insight(pilot, app)
+
+        async def export(path: str) -> None:
+            await pilot.press("e")
+            await settle(pilot, lambda: isinstance(app.screen, ExportScreen))
+            box = app.screen.query_one("#path", Input)
+            box.value = path or box.value
+            box.focus()
+            await pilot.press("enter")
+
+        await export("")
+        await settle(pilot, written(tmp_path, 1))
+        clock.advance(61)
+        await export("")  # a minute on: its own name, beside the first
+        await settle(pilot, written(tmp_path, 2))
+        first, second = sorted(tmp_path.iterdir())
+        assert first.name != second.name and first.name.startswith("reducto-insight-")
+        for file in (first, second):
+            assert json.loads(file.read_text())["filter"] == "type:parse"
+        first.write_text("old")
+        await export(str(first))  # the same name typed again: asked, not refused
+        await settle(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmScreen)
+        assert f"{first} exists. Overwrite it?" in plain(dialog.body)
+        await pilot.press("y")
+        await settle(pilot, lambda: first.read_text() != "old")
+        assert json.loads(first.read_text())["filter"] == "type:parse"
+        assert isinstance(app.screen, InsightScreen)
+        messages = toasts(app)
+        assert not any("already exists" in m or "Could not" in m for m in messages), messages
+        wrote = [m for m in messages if m.startswith("Wrote")]
+        assert all(m.count(str(tmp_path)) == 1 for m in wrote), wrote
 
 
 async def test_hostile_codes_and_reasons_are_drawn_escaped(clock: FakeClock) -> None:

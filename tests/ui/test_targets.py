@@ -168,3 +168,45 @@ async def test_export_dialog_from_the_detail_names_the_open_job(
         await settle(pilot, lambda: isinstance(app.screen, ExportScreen))
         assert isinstance(app.screen, ExportScreen)
         assert fresh[0][:8] in app.screen.query_one("#path", Input).value
+
+
+def first_row(app: ReductoApp) -> str:
+    """The table's first row as drawn: the line under the column titles."""
+    lines = screen_lines(app)
+    return lines[next(n for n, x in enumerate(lines) if "Job ID" in x) + 1]
+
+
+async def test_a_job_arriving_above_the_cursor_before_a_frame_is_not_the_target(
+    clock: FakeClock,
+) -> None:
+    """On the top row the cursor follows new jobs (the newest is highlighted), but a key
+    pressed before that frame is drawn means the job the user saw highlighted (issue 26,
+    defect 5: ``o`` after a filter change hit a row that had just arrived on top)."""
+    sim, fresh = running_sim(clock)
+    app = make_app(sim, clock)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("slash", *"source:run-", "enter")
+        await pilot.pause()
+        seen = app.main.table.current
+        assert seen is not None and seen.job_id == fresh[0]
+        assert seen.job_id[:8] in first_row(app)
+        arrived = sim.create("Parse", {"input": "https://x/run-new.pdf"}).job_id
+        page = await app.client.list_jobs(limit=50)
+        # From here to the actions nothing yields to the event loop: no frame is drawn.
+        app.store.merge_first_page(page.jobs)
+        current = app.main.table.current
+        assert current is not None and current.job_id == arrived  # the cursor followed
+        app.main.action_copy_id()
+        assert app.clipboard == seen.job_id
+        app.main.action_cancel()
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        body = plain(app.screen.body)
+        assert seen.job_id[:8] in body and arrived[:8] not in body
+        await pilot.press("n")
+        await pilot.pause()
+        # Drawn now: the new job is on top and highlighted, and keys hit it.
+        assert arrived[:8] in first_row(app)
+        await pilot.press("y")
+        assert app.clipboard == arrived

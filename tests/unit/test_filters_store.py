@@ -6,7 +6,7 @@ import pytest
 
 from reducto_tui.api.models import SingleJob
 from reducto_tui.api.status import StatusKind
-from reducto_tui.core.filter_text import with_status
+from reducto_tui.core.filter_text import with_status, with_terms
 from reducto_tui.core.filters import compile_filter, parse_duration
 from reducto_tui.core.rows import row_from_job
 from reducto_tui.core.store import JobStore
@@ -235,6 +235,23 @@ def test_quick_status_keys_replace_the_status_term(text: str, state: str, expect
     assert with_status(text, state) == expected
     compiled = compile_filter(with_status(text, state), FROZEN)
     assert not compiled.errors
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", "status:failed reason:TIMEOUT"),
+        ("status:failed reason:TIMEOUT", "status:failed reason:TIMEOUT"),
+        ("reason:timeout type:parse", "type:parse status:failed reason:TIMEOUT"),
+        ("-status:completed pages>2", "pages>2 status:failed reason:TIMEOUT"),
+        ('"reason:TIMEOUT" -reason:TIMEOUT', '"reason:TIMEOUT" -reason:TIMEOUT status:failed '
+         "reason:TIMEOUT"),
+    ],
+)  # fmt: skip
+def test_a_failure_groups_terms_are_added_once(text: str, expected: str) -> None:
+    """Issue 26, defect 4: the insight view's number keys narrow the filter without
+    repeating a term already typed (phrases and negations are other terms)."""
+    assert with_terms(text, "status:failed reason:TIMEOUT") == expected
 
 
 def test_sort_by_source_uses_the_file_name_the_table_shows() -> None:

@@ -145,11 +145,11 @@ class MainBase(Screen[None]):
         visible = self.store.visible_marks()
         if visible:
             return tg.Targets(visible, hidden, source="marks")
-        row = self.table.current
+        row = self.table.highlighted
         return tg.Targets([row] if row is not None else [], hidden)
 
     def focus_row(self) -> JobRow | None:
         """The one job in focus: the open job if its pane has focus, else the highlighted."""
         if self.in_detail():
             return self.store.by_id.get(self.open_job or "")
-        return self.table.current
+        return self.table.highlighted

@@ -33,7 +33,7 @@ class DetailLayout(MainBase):
         )
 
     def action_open(self) -> None:
-        row = self.table.current
+        row = self.table.highlighted
         if row is None or isinstance(self.app.screen, DetailScreen):
             return  # one detail at a time
         self.show_detail(row.job_id, focus=True)

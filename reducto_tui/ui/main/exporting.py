@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
-from rich.text import Text
 from textual import work
 
 from reducto_tui import export
@@ -17,8 +16,7 @@ from reducto_tui.core.rows import JobRow
 from reducto_tui.export import LIST_CSV, LIST_JSONL, ExportFormat, formats_for
 from reducto_tui.render.text import clean
 from reducto_tui.ui.main.base import MainBase
-from reducto_tui.ui.screens.confirm import ConfirmScreen
-from reducto_tui.ui.screens.export import ExportScreen
+from reducto_tui.ui.screens.export import ExportScreen, ask_overwrite
 
 
 class Exporting(MainBase):
@@ -72,20 +70,11 @@ class Exporting(MainBase):
             if answer is None:
                 return
             export_format, path = answer
-            if path.exists():
-
-                def overwrite(yes: bool | None) -> None:
-                    if yes:
-                        self.run_export(export_format, path, job_id, rows, detail, True)
-
-                self.app.push_screen(
-                    ConfirmScreen(
-                        "File exists", Text(f"{path} exists. Overwrite it?"), yes="Overwrite"
-                    ),
-                    overwrite,
-                )
-            else:
-                self.run_export(export_format, path, job_id, rows, detail, False)
+            ask_overwrite(
+                self.app,
+                path,
+                partial(self.run_export, export_format, path, job_id, rows, detail),
+            )
 
         self.app.push_screen(ExportScreen(what, formats, self.settings.export_dir, job_id), chosen)
 

@@ -102,7 +102,7 @@ class JobActions(MainBase):
     # ------------------------------------------------------------------ marks
 
     def action_mark(self) -> None:
-        row = self.table.current
+        row = self.table.highlighted
         if row is not None and self.app.focused is self.table:
             self.store.toggle_mark(row.job_id)
             self.table.action_cursor(1)

@@ -6,10 +6,15 @@ exports with it, as the dialog's first focus is the list.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Any
 
+from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
@@ -17,19 +22,27 @@ from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reducto_tui.export import ExportFormat, default_name
+from reducto_tui.ui.screens.confirm import ConfirmScreen
 
 
 class ExportScreen(ModalScreen[tuple[ExportFormat, Path] | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(
-        self, what: str, formats: list[ExportFormat], directory: Path, job_id: str | None
+        self,
+        what: str,
+        formats: list[ExportFormat],
+        directory: Path,
+        job_id: str | None,
+        name: Callable[[ExportFormat], str] | None = None,
     ) -> None:
+        """``name``: the file name proposed for a format (default: :func:`default_name`)."""
         super().__init__()
         self.what = what
         self.formats = formats
         self.directory = directory
         self.job_id = job_id
+        self.name_for = name or partial(default_name, job_id)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -37,7 +50,7 @@ class ExportScreen(ModalScreen[tuple[ExportFormat, Path] | None]):
             yield OptionList(
                 *(Option(fmt.label, id=f"fmt-{fmt.key}") for fmt in self.formats), id="formats"
             )
-            yield Input(str(self.directory / default_name(self.job_id, self.formats[0])), id="path")
+            yield Input(str(self.directory / self.name_for(self.formats[0])), id="path")
             with Horizontal():
                 yield Button("Cancel", id="cancel")
                 yield Button("Export", id="export", variant="primary")
@@ -55,7 +68,7 @@ class ExportScreen(ModalScreen[tuple[ExportFormat, Path] | None]):
     def _format_changed(self) -> None:
         path_input = self.query_one("#path", Input)
         current = Path(path_input.value)
-        path_input.value = str(current.parent / default_name(self.job_id, self._chosen()))
+        path_input.value = str(current.parent / self.name_for(self._chosen()))
 
     @on(Button.Pressed, "#export")
     @on(Input.Submitted, "#path")
@@ -70,3 +83,18 @@ class ExportScreen(ModalScreen[tuple[ExportFormat, Path] | None]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def ask_overwrite(app: App[Any], path: Path, then: Callable[[bool], object]) -> None:
+    """``then(False)`` when ``path`` is free; if a file holds it, ask first and call
+    ``then(True)`` only on "Overwrite" (a second export of the same thing is not an error)."""
+    if not os.path.lexists(path):
+        then(False)
+        return
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            then(True)
+
+    question = Text(f"{path} exists. Overwrite it?")
+    app.push_screen(ConfirmScreen("File exists", question, yes="Overwrite"), answered)

@@ -26,12 +26,15 @@ Filter grammar (all terms must match; `-` negates a term):
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close")]
 
-    def __init__(self, bindings: list[tuple[str, str, str]]) -> None:
+    def __init__(self, bindings: list[tuple[str, str, str]], view: str = "") -> None:
+        """``view``: the view whose keys these are ("" for the job list)."""
         super().__init__()
         self.rows = bindings
+        self.view = view
 
     def compose(self) -> ComposeResult:
-        table = Table(title="Keys", expand=True, show_edge=False)
+        title = f"Keys of the {self.view}" if self.view else "Keys"
+        table = Table(title=title, expand=True, show_edge=False)
         table.add_column("Key", style="bold cyan", width=16)
         table.add_column("Action")
         table.add_column("Config id (the keys table of config.toml)", style="dim")

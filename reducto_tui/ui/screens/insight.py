@@ -10,9 +10,12 @@ failure group; ``e`` exports the numbers as JSON or CSV.
 from __future__ import annotations
 
 import asyncio
+import time
+from collections.abc import Iterable
+from functools import partial
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 from weakref import WeakKeyDictionary
 
 from rich.console import Group
@@ -20,7 +23,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual import events, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
@@ -28,13 +31,14 @@ from textual.widgets import Static
 
 from reducto_tui.api.client import ReductoClient
 from reducto_tui.core.details import DEFAULT_LIMIT, DetailFetcher
-from reducto_tui.core.filter_text import with_status
+from reducto_tui.core.filter_text import with_terms
 from reducto_tui.core.insight import InsightNumbers, LiveInsight
 from reducto_tui.core.store import JobStore
 from reducto_tui.export import INSIGHT_CSV, INSIGHT_JSON, render_insight, write_atomic
 from reducto_tui.render import insight as draw
 from reducto_tui.render.text import clean
-from reducto_tui.ui.screens.export import ExportScreen
+from reducto_tui.ui.commands import BY_ID
+from reducto_tui.ui.screens.export import ExportScreen, ask_overwrite
 
 if TYPE_CHECKING:
     from reducto_tui.ui.app import ReductoApp
@@ -79,9 +83,21 @@ def _side_by_side(left: list[Text], right: list[Text], right_width: int | None =
     return grid
 
 
+#: The view's own keys: (key, words on the key line, what help says). While the view is
+#: shown the job list's keys do nothing (``When.JOBS``): they would act on hidden jobs.
+VIEW_KEYS = (
+    ("1-9", "filter to a failure", "Back to the job list, filtered to that failure group"),
+    ("e", "export", "Export these numbers (JSON or CSV), with the filter they cover"),
+    ("r", "ask details", "Ask GET /job about more finished jobs (failure codes, credits)"),
+    ("esc", "back", "Back to the job list (also i or q)"),
+)
+
+
 class InsightScreen(Screen[str | None]):
     """Dismissed with the filter text the list should show next (a failure group's), or
     ``None`` to leave the list as it was."""
+
+    view_name = "insight view"
 
     CSS_PATH = stylesheet("insight.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -194,15 +210,35 @@ class InsightScreen(Screen[str | None]):
             )
             content.update(Group(top, Text(), bottom))
         keys = Text(no_wrap=True, overflow="ellipsis")
-        for key, what in (
-            ("1-9", "filter to a failure"),
-            ("e", "export"),
-            ("r", "ask details"),
-            ("esc", "back"),
-        ):
+        for key, what, _ in VIEW_KEYS:
             keys.append(f" {key} ", style=styles["key"])
             keys.append(f"{what} ")
         self.query_one("#insight-keys", Static).update(keys)
+
+    # ------------------------------------------------------------------ help & palette
+
+    def help_rows(self) -> list[tuple[str, str, str]]:
+        app = cast("ReductoApp", self.app)
+        return [
+            *((key, words, "") for key, _, words in VIEW_KEYS),
+            (app.key_display(BY_ID["help"]), "Show these keys", "help"),
+            ("ctrl+p", "Command palette: these actions, theme, quit", ""),
+            ("ctrl+q", "Quit", ""),
+        ]
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        for number, group in enumerate(self.numbers.failures[: draw.FAILURE_KEYS], start=1):
+            yield SystemCommand(
+                f"Filter to failure {number} ({number}): {clean(group.key, True)}",
+                f"{group.count:,} failed jobs · back to the list, filtered to them",
+                partial(self.call_later, self.action_failure, number),
+            )
+        for title, help_text, action in (
+            ("Export insight (e)", VIEW_KEYS[1][2], self.action_export),
+            ("Ask details (r)", VIEW_KEYS[2][2], self.action_details),
+            ("Back to the job list (esc)", "Close the insight view", self.action_close),
+        ):
+            yield SystemCommand(title, help_text, partial(self.call_later, action))
 
     # ------------------------------------------------------------------ actions
 
@@ -215,8 +251,7 @@ class InsightScreen(Screen[str | None]):
             self.app.notify(f"No failure group {number}.", severity="warning")
             return
         # The user's other terms stay; a status term of theirs would contradict "failed".
-        current = with_status(self.store.view.filter.text, None)
-        self.dismiss(" ".join(t for t in (current, groups[number - 1].filter_term) if t))
+        self.dismiss(with_terms(self.store.view.filter.text, groups[number - 1].filter_term))
 
     def action_details(self) -> None:
         if not self.fetching:
@@ -233,8 +268,17 @@ class InsightScreen(Screen[str | None]):
         self.redraw()
 
     def action_export(self) -> None:
+        # Numbers of a moment: each export gets its own name, so a second one never meets
+        # the first (the same name typed again asks before overwriting).
+        stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(self.store.clock()))
         self.app.push_screen(
-            ExportScreen("the insight numbers", [INSIGHT_JSON, INSIGHT_CSV], self.export_dir, None),
+            ExportScreen(
+                "the insight numbers",
+                [INSIGHT_JSON, INSIGHT_CSV],
+                self.export_dir,
+                None,
+                name=lambda form: f"reducto-insight-{stamp}{form.suffix}",
+            ),
             self._exported,
         )
 
@@ -242,15 +286,22 @@ class InsightScreen(Screen[str | None]):
         if choice is None:
             return
         form, path = choice
-        self._write(form is INSIGHT_CSV, path, self.live.numbers())
+        n, flt = self.live.numbers(), self.store.view.filter.text
+        ask_overwrite(self.app, path, partial(self._write, form is INSIGHT_CSV, path, n, flt))
 
     @work(exclusive=True, group="insight-export")
-    async def _write(self, csv: bool, path: Path, n: InsightNumbers) -> None:
-        text = render_insight(draw.safe_numbers(n), csv=csv)
+    async def _write(
+        self, csv: bool, path: Path, n: InsightNumbers, flt: str, overwrite: bool
+    ) -> None:
+        text = render_insight(draw.safe_numbers(n, flt), csv=csv)
         try:
-            where = await asyncio.to_thread(write_atomic, path, text)
+            where = await asyncio.to_thread(write_atomic, path, text, overwrite=overwrite)
+        except FileExistsError:  # taken between the question and the write
+            self.app.notify(f"Not written: {path} exists now.", severity="error")
+            return
         except OSError as exc:
-            self.app.notify(f"Could not write {path}: {exc.strerror or exc}", severity="error")
+            why = exc.strerror or str(exc)
+            self.app.notify(f"Export failed, nothing written: {why}", severity="error")
             return
         self.app.notify(f"Wrote {where}")
 

@@ -140,6 +140,10 @@ class JobTable(ScrollView, can_focus=True):
         #: place when the view changes (it may edit its rows list in place).
         self._cursor_row: JobRow | None = None
         self._top_row: JobRow | None = None
+        #: The job the user last saw highlighted: painted under the cursor, or moved to by
+        #: the user. On the top row the cursor follows new jobs as they arrive; until that
+        #: is painted, a key still means the job the user was looking at (rule 7).
+        self._seen: JobRow | None = None
         #: Jobs that arrived above the screen while the user was scrolled away.
         self.new_above = 0
         #: While held (loading every page), view changes keep the cursor on its job but
@@ -156,6 +160,15 @@ class JobTable(ScrollView, can_focus=True):
     def current(self) -> JobRow | None:
         rows = self.view.shown
         return rows[self.cursor] if 0 <= self.cursor < len(rows) else None
+
+    @property
+    def highlighted(self) -> JobRow | None:
+        """The job an action on "the highlighted row" hits: the one the user saw highlighted
+        while it is in view (a new job may have taken the cursor since the last frame)."""
+        seen = self._seen
+        if seen is not None and self.view.index_of(seen.job_id) is not None:
+            return seen
+        return self.current
 
     def refresh_rows(self) -> None:
         """Resize to the view and repaint."""
@@ -244,6 +257,7 @@ class JobTable(ScrollView, can_focus=True):
         """Show the first rows with the cursor on the first one (a new filter or sort)."""
         self.new_above = 0
         self.set_cursor(0, scroll=False)
+        self._seen = self.current  # the user asked for the top
         self.scroll_to(y=0, animate=False, immediate=True)
         self.refresh()
 
@@ -271,6 +285,7 @@ class JobTable(ScrollView, can_focus=True):
         """Move the cursor; ``scroll`` marks a user's move (scroll to it, maybe load more)."""
         self.cursor = max(0, min(index, len(self.view.shown) - 1))
         if scroll:
+            self._seen = self.current  # the user's own move: they know where it went
             self._scroll_to_cursor()
             if len(self.view.shown) - self.cursor <= NEAR_END_ROWS:
                 self.post_message(self.NearEnd())
@@ -382,6 +397,8 @@ class JobTable(ScrollView, can_focus=True):
             rows = self.view.shown
             if index >= len(rows):
                 return Strip.blank(width, self.rich_style)
+            if index == self.cursor:
+                self._seen = rows[index]
             strip = self._row(rows[index], index == self.cursor)
         # The theme's colours under every cell, blanks included (NO_COLOR's monochrome
         # filter needs a style on each).
