@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from rich.text import Text
 
+from reducto_tui.api.status import shown_status
 from reducto_tui.core.rows import JobRow
 from reducto_tui.render.text import clean
 
@@ -30,7 +31,10 @@ class Targets:
 
 
 def job_line(row: JobRow, width: int = 40) -> str:
-    return f"  {clean(row.job_id[:8], True):<8}  {clean(row.status, True):<11} {clean(row.source, True)[:width]}\n"
+    # The list's word for the row's state, so a dialog never says "Failed" for a job the
+    # table and the detail show as cancelled.
+    status = clean(shown_status(row.status, row.kind), True) or "unknown"
+    return f"  {clean(row.job_id[:8], True):<8}  {status:<11} {clean(row.source, True)[:width]}\n"
 
 
 def list_jobs(text: Text, rows: list[JobRow], style: str = "") -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from textual.widgets import Checkbox, Input
+from textual.widgets import Checkbox, Input, Static
 
 from reducto_tui.demo.simulator import Simulator
 from reducto_tui.ui.app import ReductoApp
@@ -54,6 +54,26 @@ async def test_cancel_asks_first_and_no_is_the_default(clock: FakeClock) -> None
         row = app.store.by_id[fresh[-1]]
         await settle(pilot, lambda: row.kind.value == "cancelled")
         assert row.kind.value == "cancelled" and row.local is None
+
+
+async def test_the_delete_dialog_names_a_cancelled_job_cancelled(clock: FakeClock) -> None:
+    sim, fresh = active_sim(clock)
+    app = make_app(sim, clock)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("y")
+        row = app.store.by_id[fresh[-1]]
+        await settle(pilot, lambda: row.kind.value == "cancelled")
+        # v1.12.20 reads the job back as Failed + JOB_CANCELLED: the table says Cancelled,
+        # and so must the dialog that lists it.
+        assert row.status == "Failed"
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        assert isinstance(app.screen, DeleteScreen)
+        names = static_text(app.screen.query_one("#names", Static))
+        assert f"{fresh[-1][:8]}  Cancelled" in names and "Failed" not in names
 
 
 async def test_bulk_cancel_names_hidden_marks_and_includes_them_only_when_asked(

@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Input, ProgressBar
 from textual.worker import Worker, WorkerState
 
-from reducto_tui.api.status import StatusKind
+from reducto_tui.api.status import StatusKind, shown_status
 from reducto_tui.core.rows import JobRow
 from reducto_tui.render.text import clean
 from reducto_tui.ui import targets as tg
@@ -120,7 +120,7 @@ class MainBase(Screen[None]):
                 )
                 self.notify(
                     f"Job {clean(row.job_id[:8], True)} ({clean(row.source, True)[:40]}) "
-                    f"is {clean(row.status, True)}.",
+                    f"is {clean(shown_status(row.status, row.kind), True) or 'unknown'}.",
                     severity=severity,
                 )
                 if self.settings.bell:
