@@ -28,6 +28,7 @@ from reducto_tui import __version__
 from reducto_tui.api.errors import (
     AuthError,
     BadResponseError,
+    ConflictError,
     DeadlineError,
     InsecureConnectionError,
     InvalidRequestError,
@@ -36,6 +37,7 @@ from reducto_tui.api.errors import (
     ResponseTooLargeError,
     ResultLinkExpiredError,
     ResultTooLargeError,
+    ServerError,
     TimeoutError_,
     error_for_status,
 )
@@ -47,6 +49,7 @@ from reducto_tui.api.models import (
     SingleJob,
 )
 from reducto_tui.api.observer import JobObserver
+from reducto_tui.api.status import StatusKind, job_kind
 
 DEFAULT_BASE_URL = "https://platform.reducto.ai"
 USER_AGENT = f"reducto-tui/{__version__}"
@@ -311,11 +314,37 @@ class ReductoClient:
         return answer.content
 
     @_only_reducto_errors
-    async def cancel_job(self, job_id: str) -> Any:
-        answer = await self._request(
-            "POST", f"/cancel/{path_segment(job_id)}", job_id=job_id, idempotent=False
-        )
-        return _json(answer) if answer.content else None
+    async def cancel_job(self, job_id: str, *, retry: bool = False) -> Any:
+        """``POST /cancel/{id}``. With ``retry`` a 5xx or a lost answer is asked again, as
+        a GET is (cancelling twice does no harm); when the first try did land, the second is
+        refused as "already cancelled", and that is the cancel that was asked for. Without
+        it the error is raised at once, for a caller that checks the job itself."""
+        path = f"/cancel/{path_segment(job_id)}"
+        attempt = 0
+        while True:
+            try:
+                answer = await self._request("POST", path, job_id=job_id, idempotent=False)
+            except (ServerError, NetworkError) as exc:
+                if not retry or isinstance(exc, DeadlineError) or attempt >= self.max_retries:
+                    raise
+                wait = exc.retry_after
+                delay = self._backoff(attempt) if wait is None else max(self.min_retry_delay, wait)
+                if delay > self.retry_after_cap:
+                    raise
+                await self._sleep(delay)
+                attempt += 1
+                continue
+            except ConflictError:
+                if attempt == 0 or not await self._is_cancelled(job_id):
+                    raise
+                return {"job_id": job_id, "status": "Cancelled"}
+            return _json(answer) if answer.content else None
+
+    async def _is_cancelled(self, job_id: str) -> bool:
+        detail = await self.get_job(job_id)
+        error = detail.error.name if detail.error is not None else None
+        kind = job_kind(detail.status, progress=detail.progress, error_name=error)
+        return kind is StatusKind.CANCELLED
 
     @_only_reducto_errors
     async def delete_job(self, job_id: str, include_persisted: bool = False) -> DeleteJobResponse:

@@ -36,7 +36,7 @@ class ReductoError(Exception):
         return f"{type(self).__name__}({self.message!r})"
 
     def __str__(self) -> str:
-        return f"{self.message} {self.hint}".strip()
+        return f"{sentence(self.message)} {self.hint}".strip() if self.hint else self.message
 
 
 class AuthError(ReductoError):
@@ -138,11 +138,18 @@ def server_detail(body: Any) -> str:
     return ""
 
 
+def sentence(text: str) -> str:
+    """``text`` ending as a sentence does, so that what follows it reads as a new one (a
+    server's "Job not found" ran into our hint: "…not found Reducto keeps…")."""
+    text = text.rstrip()
+    return text if not text or text[-1] in ".!?…:;" else text + "."
+
+
 def error_for_status(
     status: int, body: Any, *, job_id: str | None = None, retry_after: float | None = None
 ) -> ReductoError:
     detail = server_detail(body)
-    said = f" The server said: {detail}" if detail else ""
+    said = f" The server said: {sentence(detail)}" if detail.strip() else ""
     what = f"Job {job_id}" if job_id else "The resource"
     if status == 401:
         return AuthError(

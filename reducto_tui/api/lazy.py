@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any, SupportsIndex, TypeVar, overload
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from reducto_tui.api.client import MAX_INT_DIGITS
 from reducto_tui.api.errors import BadResponseError
-from reducto_tui.api.models import FullResult, JobDetail, ParseBlock, ParseChunk
+from reducto_tui.api.models import FullResult, JobDetail, LenientInt, ParseBlock, ParseChunk
 
 T = TypeVar("T")
 
@@ -214,6 +214,10 @@ def block_count(chunks: list[ParseChunk]) -> int:
     return sum(len(c.blocks) for c in chunks)
 
 
+#: A page number read as the model reads one (``BoundingBox.page``).
+_PAGE: TypeAdapter[int | None] = TypeAdapter(LenientInt)
+
+
 def block_pages(blocks: list[ParseBlock]) -> set[int]:
     """The pages ``blocks`` sit on, read from their JSON when they are still JSON."""
     if isinstance(blocks, LazyList):
@@ -223,6 +227,11 @@ def block_pages(blocks: list[ParseBlock]) -> set[int]:
             page = bbox.get("page") if isinstance(bbox, dict) else None
             if isinstance(page, int) and not isinstance(page, bool):
                 pages.add(page)
+            elif page is not None:
+                # "3" or 3.0 is page 3 to the model (a LenientInt), so it is here too.
+                number = _PAGE.validate_python(page)
+                if number is not None:
+                    pages.add(number)
         return pages
     return {b.bbox.page for b in blocks if b.bbox.page is not None}
 

@@ -115,7 +115,7 @@ def run_app(app: App[None]) -> None:
 @main.group(epilog=EXIT_CODES_HELP)
 @global_options
 def jobs() -> None:
-    """Scriptable job commands: list, get, cancel, rerun, submit, export, watch, stats.
+    """Scriptable job commands: list, get, cancel, delete, rerun, submit, export, watch, stats.
 
     Output is a table (or text) on a terminal and JSON lines when piped; choose with --format.
 
@@ -131,6 +131,7 @@ def _register() -> None:
         demo_cmd,
         doctor,
         jobs_cancel,
+        jobs_delete,
         jobs_export,
         jobs_get,
         jobs_list,
@@ -147,6 +148,7 @@ def _register() -> None:
         jobs_list,
         jobs_get,
         jobs_cancel,
+        jobs_delete,
         jobs_rerun,
         jobs_submit,
         jobs_export,

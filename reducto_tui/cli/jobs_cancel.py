@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
+from functools import partial
 
 import click
 
@@ -80,11 +81,13 @@ def command(
                 return []
             _confirm(len(refs), interactive, yes, flt is not None)
             gate = asyncio.Semaphore(CONCURRENCY)
+            # A 5xx is asked again; a cancel that landed before it counts as done.
+            retrying_cancel = partial(client.cancel_job, retry=True)
 
             async def one(ref: str) -> int:
                 async with gate:
                     try:
-                        job_id, _ = await with_job(client, ref, client.cancel_job)
+                        job_id, _ = await with_job(client, ref, retrying_cancel)
                     except ReductoError as exc:
                         _report(text, ref, str(exc))
                         return exit_code(exc)

@@ -24,7 +24,7 @@ from reducto_tui.cli.resolve import with_job
 from reducto_tui.cli.waiting import wait_for_job
 from reducto_tui.export import TOO_DEEP, chunks_markdown, full_result, too_deep
 from reducto_tui.render import format as fmt
-from reducto_tui.render.summary import summary
+from reducto_tui.render.summary import capped, summary
 from reducto_tui.render.text import clean
 
 FORMATS = ("json", "summary", "markdown")
@@ -147,7 +147,8 @@ def command(
                 f"Job {job_id} is still {detail.status or 'unknown'} after {timeout:g} s.", FAILED
             )
         if kind is not StatusKind.COMPLETED:
-            raise CliError(f"Job {job_id} {kind.value}: {detail.reason or detail.status}.", FAILED)
+            why = capped(detail.reason or detail.status or "unknown")
+            raise CliError(f"Job {job_id} {kind.value}: {why}.", FAILED)
 
 
 def _print(form: str, job_id: str, detail: JobDetail) -> None:

@@ -27,6 +27,8 @@ from reducto_tui.render.text import clean, file_name
 
 FORMATS = ("table", "json", "jsonl", "csv", "id")
 ID_WIDTH = 8
+#: The source column keeps this much before it ends in "…".
+SOURCE_MIN = 12
 KINDS = tuple(k.value for k in StatusKind)
 
 
@@ -109,7 +111,9 @@ class _Writer:
         table.add_column("CREATED", no_wrap=True, min_width=15)
         table.add_column("PAGES", no_wrap=True, justify="right", min_width=5)
         table.add_column("DURATION", no_wrap=True, justify="right", min_width=8)
-        table.add_column("SOURCE", no_wrap=True, overflow="ellipsis")
+        # The one column that gives way: a long source ends in "…" and the others keep
+        # their width (with every column no_wrap, Rich shrank them all and cut the source).
+        table.add_column("SOURCE", overflow="ellipsis", min_width=SOURCE_MIN)
         for r in rows:
             table.add_row(
                 Text(clean(r.job_id[:ID_WIDTH], single_line=True)),
@@ -118,7 +122,11 @@ class _Writer:
                 Text(fmt.ago(r.created, self.now)),
                 Text(fmt.pages(r.num_pages, r.total_pages)),
                 Text(_duration(r.duration)),
-                Text(clean(file_name(r.source), single_line=True)),
+                Text(
+                    clean(file_name(r.source), single_line=True),
+                    no_wrap=True,
+                    overflow="ellipsis",
+                ),
             )
         self.console.print(table)
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import click
 
-from reducto_tui.api.status import status_kind
+from reducto_tui.api.status import shown_status
 from reducto_tui.cli.context import global_options, load, make_client, run
 from reducto_tui.cli.jobs_list import build_filter
 from reducto_tui.cli.jsonout import dumps
@@ -17,27 +17,33 @@ from reducto_tui.core.filters import Filter
 from reducto_tui.core.poller import Poller
 from reducto_tui.core.rows import JobRow
 from reducto_tui.core.store import JobStore
+from reducto_tui.render.status import status_label
 from reducto_tui.render.text import clean, file_name
+
+
+def shown(row: JobRow) -> str:
+    """The row's status word as the table shows it: GET /job says "Pending" for a running
+    job, which the table (and this) calls InProgress, so a poll never reads as a step back."""
+    return shown_status(row.status or "unknown", row.kind)
 
 
 def _line(form: str, row: JobRow, old: str | None) -> str:
     now = datetime.now(UTC)
+    word = shown(row)
     if form == "jsonl":
         record = {
             "time": now.isoformat(timespec="seconds").replace("+00:00", "Z"),
             "job_id": row.job_id,
             "type": row.type,
             "from": old,
-            "to": row.status,
-            "state": status_kind(row.status).value,
+            "to": word,
+            "state": row.kind.value,
+            "status": row.status,  # the word the server sent
             "source": row.source,
         }
         return dumps(record) + "\n"
-    change = (
-        f"{clean(old, True)} → {clean(row.status, True)}"
-        if old
-        else f"new {clean(row.status, True)}"
-    )
+    label = status_label(row.status or "unknown", row.kind)
+    change = f"{clean(old, True)} → {label}" if old else f"new {label}"
     return (
         f"{now.astimezone().strftime('%H:%M:%S')}  {clean(row.job_id, True)}  "
         f"{clean(row.type, True):<9} {change}  {clean(file_name(row.source), True)}\n"
@@ -46,7 +52,7 @@ def _line(form: str, row: JobRow, old: str | None) -> str:
 
 async def watch(poller: Poller, flt: Filter, form: str) -> None:
     store = poller.store
-    known = {r.job_id: r.status for r in store.rows}
+    known = {r.job_id: shown(r) for r in store.rows}
     reported_error = ""
     while True:
         await asyncio.sleep(max(0.0, poller.seconds_until_next()))
@@ -59,9 +65,9 @@ async def watch(poller: Poller, flt: Filter, form: str) -> None:
             reported_error = ""
         out = []
         for row in [*changes.added, *changes.changed]:
-            old = known.get(row.job_id)
-            if old != row.status:
-                known[row.job_id] = row.status
+            old, word = known.get(row.job_id), shown(row)
+            if old != word:
+                known[row.job_id] = word
                 if flt.matches(row):
                     out.append(_line(form, row, old))
         if out:

@@ -60,7 +60,7 @@ def summary(
     if usage is not None:
         grid.add_row("Usage", usage)
     if detail.reason:
-        grid.add_row("Reason", safe_text(detail.reason, style="red"))
+        grid.add_row("Reason", safe_text(capped(detail.reason), style="red"))
     if detail.error is not None:
         err = detail.error
         code = (
@@ -70,7 +70,7 @@ def summary(
         )
         grid.add_row("Error", Text(code, style="bold red"))
         if err.message and err.message != detail.reason:
-            grid.add_row("", safe_text(err.message, style="red"))
+            grid.add_row("", safe_text(capped(err.message), style="red"))
     out: list[RenderableType] = [grid]
     if detail.raw_config:
         out.append(Text("\nraw_config", style="bold"))
@@ -80,6 +80,20 @@ def summary(
 
 #: Longest metadata shown in the Summary (the whole of it is in raw_config below).
 METADATA_CHARS = 400
+#: Longest failure reason or error message shown in the Summary: a server's 100,000
+#: characters would bury everything else (the whole of it is in the job's JSON).
+MESSAGE_CHARS = 2000
+
+
+def capped(text: str) -> str:
+    """``text`` up to :data:`MESSAGE_CHARS`, saying how much more there is and where."""
+    if len(text) <= MESSAGE_CHARS:
+        return text
+    more = len(text) - MESSAGE_CHARS
+    return (
+        f"{text[:MESSAGE_CHARS]}… ({more:,} more characters: all of it is in the job's JSON, "
+        "the Raw JSON tab or `jobs get ID --format json`)"
+    )
 
 
 def config_facts(raw: str | None) -> tuple[str | None, str | None]:

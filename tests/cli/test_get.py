@@ -95,3 +95,26 @@ def test_wait_on_a_failed_job_exits_1(cli: Invoke, demo: BackgroundServer) -> No
     result = cli("jobs", "get", "--base-url", demo.url, failed, "--wait")
     assert result.exit_code == 1 and "failed" in result.stderr
     assert "--timeout only applies" in cli("jobs", "get", failed, "--timeout", "3").stderr
+
+
+def test_a_huge_failure_reason_is_capped_in_the_summary_and_whole_in_json(cli: Invoke) -> None:
+    from reducto_tui.demo.simulator import Failure
+    from reducto_tui.render.summary import MESSAGE_CHARS
+
+    server, sim, clock = simulated(jobs=5)
+    job = sim.create("Parse", {"input": "https://example.com/a.pdf"})
+    reason = "The page could not be read. " + "x" * 100_000 + " THE-END"
+    job.failure = Failure("DOCUMENT_CORRUPT", 400, reason, 1)
+    job.outcome = "Failed"
+    clock.now += 3600
+    with server:
+        assert sim.by_id[job.job_id].status(clock()) == "Failed"
+        shown = cli("jobs", "get", "--base-url", server.url, job.job_id, "--format", "summary")
+        whole = cli("jobs", "get", "--base-url", server.url, job.job_id, "--format", "json")
+        waited = cli("jobs", "get", "--base-url", server.url, job.job_id, "--wait")
+    assert "The page could not be read." in shown.stdout and "THE-END" not in shown.stdout
+    more = f"{len(reason) - MESSAGE_CHARS:,} more characters"
+    assert more in shown.stdout and "jobs get ID --format json" in shown.stdout
+    assert len(shown.stdout) < 3 * MESSAGE_CHARS + 5_000  # the reason and the error: capped
+    assert json.loads(whole.stdout)["reason"] == reason
+    assert waited.exit_code == 1 and "THE-END" not in waited.stderr and more in waited.stderr

@@ -10,7 +10,7 @@ from typing import Any
 
 from reducto_tui.api.status import StatusKind, status_kind
 from reducto_tui.demo.runner import BackgroundServer
-from tests.cli.conftest import Invoke, Served
+from tests.cli.conftest import Invoke, Served, simulated
 from tests.cli.hostile import app as hostile_app
 
 
@@ -112,3 +112,22 @@ def test_hostile_list_output_is_escaped_and_valid_json(cli: Invoke) -> None:
     assert "\\u009b" in out and "\\u202e" in out
     assert "\\x9b" in ids and "\\u202e" in ids
     assert "'=HYPERLINK(1)" in rows  # a spreadsheet does not run it as a formula
+
+
+def test_a_long_source_ends_in_an_ellipsis_and_the_other_columns_stay(
+    cli: Invoke, monkeypatch: Any
+) -> None:
+    # A tester's table lost its JOB ID and TYPE columns and cut a long source without "…".
+    monkeypatch.setenv("COLUMNS", "100")
+    server, sim, _ = simulated(jobs=5)
+    name = "quarterly-report-for-the-board-with-all-appendices-and-the-signed-minutes-v2.pdf"
+    job = sim.create("Parse", {"input": f"https://example.com/{name}"})
+    with server:
+        table = cli("jobs", "list", "--base-url", server.url, "--format", "table").stdout
+    lines = table.splitlines()
+    assert lines[0].split() == [
+        "JOB", "ID", "STATUS", "TYPE", "CREATED", "PAGES", "DURATION", "SOURCE"
+    ]  # fmt: skip
+    [row] = [line for line in lines if line.startswith(job.job_id[:8])]
+    assert "Parse" in row and row.rstrip().endswith("…") and name[:12] in row
+    assert all(len(line) <= 100 for line in lines)

@@ -58,7 +58,7 @@ async def test_a_server_error_ends_the_round_and_says_why(sim: Simulator, clock:
     fetcher = DetailFetcher(broken, store, concurrency=1)
     got = await fetcher.fetch(store.rows, limit=10)
     assert (
-        got == 0 and fetcher.problem == "The server had an error (HTTP 503). The server said: down"
+        got == 0 and fetcher.problem == "The server had an error (HTTP 503). The server said: down."
     )
     assert len(fetcher.asked) == 1, "nothing more is sent after the first failure"
     gone = DetailFetcher(

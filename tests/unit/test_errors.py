@@ -30,24 +30,24 @@ RETENTION = (
 @pytest.mark.parametrize(
     ("status", "job_id", "kind", "message", "hint"),
     [
-        (401, None, AuthError, "Reducto did not accept the API key. The server said: no", KEY_HINT),
+        (401, None, AuthError, "Reducto did not accept the API key. The server said: no.", KEY_HINT),
         (
             403,
             None,
             AuthError,
-            "This API key is not allowed to do that. The server said: no",
+            "This API key is not allowed to do that. The server said: no.",
             "Check the key's organisation and permissions, or set REDUCTO_API_KEY.",
         ),
-        (404, "j1", NotFoundError, "Job j1 was not found. The server said: no", RETENTION),
-        (404, None, NotFoundError, "The resource was not found. The server said: no", RETENTION),
+        (404, "j1", NotFoundError, "Job j1 was not found. The server said: no.", RETENTION),
+        (404, None, NotFoundError, "The resource was not found. The server said: no.", RETENTION),
         (409, "j1", JobDeletedError, "Job j1 is being deleted.", ""),
         (410, "j1", JobDeletedError, "Job j1 has been deleted.", ""),
-        (409, None, ConflictError, "The server refused the request (HTTP 409). The server said: no", ""),
-        (400, "j1", ConflictError, "The server refused the request (HTTP 400). The server said: no", ""),
-        (422, None, RequestValidationError, "The server rejected the request. The server said: no", ""),
+        (409, None, ConflictError, "The server refused the request (HTTP 409). The server said: no.", ""),
+        (400, "j1", ConflictError, "The server refused the request (HTTP 400). The server said: no.", ""),
+        (422, None, RequestValidationError, "The server rejected the request. The server said: no.", ""),
         (429, None, RateLimitError, "Rate limited by the server.", ""),
-        (500, None, ServerError, "The server had an error (HTTP 500). The server said: no", ""),
-        (503, "j1", ServerError, "The server had an error (HTTP 503). The server said: no", ""),
+        (500, None, ServerError, "The server had an error (HTTP 500). The server said: no.", ""),
+        (503, "j1", ServerError, "The server had an error (HTTP 503). The server said: no.", ""),
     ],
 )  # fmt: skip
 def test_each_status_reads_as_a_sentence_with_what_to_do(
@@ -101,3 +101,18 @@ def test_a_429_says_how_long_to_wait_and_only_429_and_5xx_are_retried() -> None:
 )  # fmt: skip
 def test_the_servers_own_words_are_quoted(body: Any, said: str) -> None:
     assert server_detail(body) == said
+
+
+@pytest.mark.parametrize(
+    ("said", "shown"),
+    [
+        ("Job not found", "The server said: Job not found. Reducto keeps"),
+        ("Job not found.", "The server said: Job not found. Reducto keeps"),
+        ("Is it gone?", "The server said: Is it gone? Reducto keeps"),
+    ],
+)
+def test_what_the_server_said_ends_its_sentence_before_the_hint(said: str, shown: str) -> None:
+    # A tester read "The server said: Job not found Reducto keeps…" as one sentence.
+    error = error_for_status(404, {"detail": said}, job_id="j1")
+    assert shown in str(error)
+    assert ". ." not in str(error) and "?." not in str(error)

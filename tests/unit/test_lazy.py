@@ -203,12 +203,15 @@ def test_the_pages_of_a_chunk_are_read_from_its_blocks_json() -> None:
         {"bbox": {"page": 7}},
         {"bbox": {"page": 2}},
         {"bbox": {"page": True}},  # a bool is not a page
+        {"bbox": {"page": "3"}},  # a number sent as a string is (as the model reads it)
+        {"bbox": {"page": "three"}},
+        {"bbox": {"page": [4]}},
         {"bbox": "not a box"},
         {"type": "Text"},
         "not a block",
     ]
     blocks = LazyList(raw, lazy.make_block)
-    assert lazy.block_pages(blocks) == {2, 7}
+    assert lazy.block_pages(blocks) == {2, 3, 7}
     assert lazy.block_pages(LazyList([], lazy.make_block)) == set()
     # Blocks already read: the same answer from the models; a block without a page adds none.
-    assert lazy.block_pages(list(blocks)) == {2, 7}
+    assert lazy.block_pages(list(blocks)) == {2, 3, 7}
