@@ -89,6 +89,10 @@ class Archive(JobObserver, Protocol):
 
     def stats(self) -> ArchiveStats: ...
 
+    def count_before(self, before: float) -> int:
+        """How many jobs were created before ``before`` (what a prune would delete)."""
+        ...
+
     def prune(self, before: float) -> int:
         """Delete jobs created before ``before``; how many went."""
         ...

@@ -201,6 +201,10 @@ class PostgresArchive(BatchedArchive):
         stats.size_bytes = int(size[0][0]) if size else None
         return stats
 
+    def count_before(self, before: float) -> int:
+        self.flush()
+        return int(self._query(f"SELECT count(*) FROM {TABLE} WHERE at < %s", (before,))[0][0])
+
     def prune(self, before: float) -> int:
         self.flush()
         try:

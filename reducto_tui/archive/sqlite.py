@@ -196,6 +196,10 @@ class SqliteArchive(BatchedArchive):
         )
         return stats
 
+    def count_before(self, before: float) -> int:
+        self.flush()
+        return int(self._query("SELECT count(*) FROM jobs WHERE at < ?", (before,))[0][0])
+
     def prune(self, before: float) -> int:
         self.flush()
         with self._lock:

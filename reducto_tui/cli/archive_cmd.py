@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -12,7 +13,7 @@ from reducto_tui.archive import Archive, ArchiveError
 from reducto_tui.archive.base import ArchivedJob, load_data
 from reducto_tui.archive.location import describe
 from reducto_tui.cli.archive_use import opened
-from reducto_tui.cli.context import global_options, load
+from reducto_tui.cli.context import global_options, load, stdout_is_terminal
 from reducto_tui.cli.exits import EXIT_CODES_HELP, FAILED, USAGE, CliError
 from reducto_tui.cli.jsonout import dumps
 from reducto_tui.cli.output import flush, write
@@ -85,16 +86,44 @@ def stats_cmd(ctx: click.Context, form: str) -> None:
 @click.option(
     "--older-than", "older", required=True, metavar="AGE", help="e.g. 30d, 12h (creation time)."
 )
+@click.option("--yes", "-y", is_flag=True, help="Do not ask (needed when not on a terminal).")
 @global_options
 @click.pass_context
-def prune_cmd(ctx: click.Context, older: str) -> None:
-    """Delete archived jobs (and their results) created longer ago than AGE."""
+def prune_cmd(ctx: click.Context, older: str, yes: bool) -> None:
+    """Delete archived jobs (and their results) created longer ago than AGE; asks first on
+    a terminal, and needs --yes in scripts.
+
+    \b
+    Examples:
+      reducto-tui archive prune --older-than 90d
+      reducto-tui archive prune --older-than 30d --yes     # from cron
+    """
     try:
-        before = time.time() - parse_duration(older)
+        age = parse_duration(older)
     except ValueError as exc:
         raise CliError(f"--older-than: {exc}", USAGE) from None
-    gone = _do(lambda: _archive(ctx).prune(before))
-    click.echo(f"Deleted {gone:,} archived jobs created before {fmt.absolute(before)}.", err=True)
+    if age <= 0:
+        # "0" reads like "nothing" but means "created before now": every job.
+        raise CliError(
+            "--older-than 0 would delete every archived job: give an age such as 30d.", USAGE
+        )
+    interactive = stdout_is_terminal() and sys.stdin.isatty()
+    if not yes and not interactive:
+        raise CliError("Pruning the archive needs --yes when not on a terminal.", USAGE)
+    before = time.time() - age
+    archive = _archive(ctx)
+    count = _do(lambda: archive.count_before(before))
+    when = fmt.absolute(before)
+    if not count:
+        click.echo(f"No archived jobs were created before {when}: nothing to delete.", err=True)
+        return
+    jobs = f"{count:,} archived job{'s' * (count != 1)}"
+    if not yes and not click.confirm(
+        f"Delete {jobs} created before {when} (and their results)?", err=True
+    ):
+        raise CliError("Nothing deleted.", FAILED)
+    gone = _do(lambda: archive.prune(before))
+    click.echo(f"Deleted {gone:,} archived jobs created before {when}.", err=True)
 
 
 @archive.command("vacuum")

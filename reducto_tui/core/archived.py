@@ -4,6 +4,7 @@ time like pages, behind the jobs the API still returns."""
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections.abc import Callable, Iterator
 
@@ -41,22 +42,42 @@ class ArchiveFeed:
         self.loaded = 0
         #: Creation time of the oldest archived job loaded ("load older" continues below it).
         self.oldest: float | None = None
+        #: The creation-time span the last :meth:`load_older` read; None: nothing was older.
+        self.older_span: tuple[float, float] | None = None
 
     async def load(
         self, days: float | None = None, on_batch: Callable[[Changes], None] | None = None
     ) -> int:
         """Jobs created in the last ``days`` (all when None); how many were new to the list."""
         since = None if days is None else self.clock() - days * DAY
-        return await self._stream(since, None, on_batch)
+        added = await self._stream(since, None, on_batch)
+        # Everything from `since` on is in the list now: "load older" goes on below it.
+        low = -math.inf if since is None else since
+        self.oldest = low if self.oldest is None else min(self.oldest, low)
+        return added
 
     async def load_older(
         self, days: float, on_batch: Callable[[Changes], None] | None = None
     ) -> int:
-        """The ``days`` before the oldest archived job loaded so far."""
+        """The ``days`` before the oldest archived job loaded so far, from the newest job
+        stored below it (a quiet stretch is skipped, so each call loads something while
+        anything older exists); :attr:`older_span` says which span, None when nothing."""
         until = self.oldest if self.oldest is not None else self.clock()
-        added = await self._stream(until - days * DAY, until, on_batch)
-        self.oldest = until - days * DAY
+        # Strictly below: the jobs created at `until` itself are in the list already.
+        newest = await asyncio.to_thread(self._newest_at_or_before, math.nextafter(until, 0))
+        if newest is None:
+            self.older_span = None
+            return 0
+        since = newest - days * DAY
+        added = await self._stream(since, newest, on_batch)
+        self.oldest = since if self.oldest is None else min(self.oldest, since)
+        self.older_span = (since, newest)
         return added
+
+    def _newest_at_or_before(self, until: float) -> float | None:
+        for batch in self.archive.iter_jobs(None, until, 1):
+            return batch[0].at if batch else None
+        return None
 
     async def _stream(
         self,

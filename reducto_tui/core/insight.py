@@ -252,7 +252,7 @@ class Insight:
                 n_cancelled += 1
                 outcome = _CANCELLED
             else:
-                if kind is queued or kind is running:
+                if (kind is queued or kind is running) and not row.archived:
                     if kind is queued:
                         n_queued += 1
                     else:
@@ -317,7 +317,7 @@ class Insight:
             if value is not None:
                 values = lists.setdefault(row.type, [])
                 insort(values, value) if sort else values.append(value)
-        if row.kind in _OPEN:
+        if row.kind in _OPEN and not row.archived:
             self._open[row.job_id] = row
 
     def remove(self, job_id: str, before: Snapshot) -> None:

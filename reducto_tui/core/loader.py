@@ -159,7 +159,12 @@ class PageLoader:
                 continue
             if row.created < oldest:
                 break
-            if row.created <= newest and row.job_id not in listed and row.local != "deleted":
+            if (
+                row.created <= newest
+                and row.job_id not in listed
+                and row.local != "deleted"
+                and not row.archived  # known to be gone: nothing to ask
+            ):
                 gone.add(row.job_id)
         return gone
 

@@ -168,7 +168,8 @@ class Poller:
         list refresh does not cover them), running ones on screen (the list carries no
         progress, so their bars would never move), jobs being deleted (until they are gone),
         and ``vanished`` ones (missing from the list where it should hold them: deleted by
-        someone else, finished or not)."""
+        someone else, finished or not). Never an archived row: the API did not return it,
+        and a 404 would only hide the status it was last seen with."""
         now = self.clock()
         check = self.deleting.union(vanished)
         return [
@@ -185,6 +186,7 @@ class Poller:
                     )
                 )
             )
+            and not r.archived
             and r.job_id not in self.followed
             and r.job_id not in self.expired
             and r.job_id not in self.deleted

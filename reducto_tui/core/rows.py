@@ -180,7 +180,25 @@ Snapshot = tuple[StatusKind, str, float | None, float | None, int | None, tuple[
 
 def snapshot(row: JobRow) -> Snapshot:
     pages = row.num_pages if row.num_pages is not None else row.total_pages
-    return (row.kind, row.type, row.created, row.duration, pages, row.rare)
+    return (
+        counted_kind(row) or StatusKind.UNKNOWN,
+        row.type,
+        row.created,
+        row.duration,
+        pages,
+        row.rare,
+    )
+
+
+def counted_kind(row: JobRow) -> StatusKind | None:
+    """The state a row counts as in the header's totals, the insight and "stuck?": its own,
+    except that an archived job last seen queued or running is no open work (None): the API
+    no longer has it, so it will neither run nor finish where we can see it. Its row still
+    shows the last status it was seen with."""
+    kind = row.kind
+    if row.archived and (kind is StatusKind.QUEUED or kind is StatusKind.RUNNING):
+        return None
+    return kind
 
 
 _NO_RARE: tuple[None, ...] = (None,) * 6

@@ -12,7 +12,15 @@ from typing import Any, Protocol
 from reducto_tui.api.models import JobDetail, SingleJob
 from reducto_tui.api.status import FINISHED, StatusKind
 from reducto_tui.core.filters import Filter, compile_filter
-from reducto_tui.core.rows import JobRow, Snapshot, file_name, merge_row, row_from_job, snapshot
+from reducto_tui.core.rows import (
+    JobRow,
+    Snapshot,
+    counted_kind,
+    file_name,
+    merge_row,
+    row_from_job,
+    snapshot,
+)
 from reducto_tui.core.stuck import StuckWatch
 
 _KIND_ORDER = {kind: n for n, kind in enumerate(StatusKind)}
@@ -154,7 +162,9 @@ class JobStore:
                 continue
             row.order = base + len(changes.added)
             self.by_id[row.job_id] = row
-            self.counts[row.kind] += 1
+            counted = counted_kind(row)
+            if counted is not None:
+                self.counts[counted] += 1
             changes.added.append(row)
         self.rows.extend(changes.added)
         self._apply(changes)
@@ -186,12 +196,15 @@ class JobStore:
         row = self.by_id.get(fresh.job_id)
         if row is None:
             self.by_id[fresh.job_id] = fresh
-            self.counts[fresh.kind] += 1
+            counted = counted_kind(fresh)
+            if counted is not None:
+                self.counts[counted] += 1
             self._count_completion(fresh)
             self.stuck.track(fresh)
             changes.added.append(fresh)
             return
         before = row.kind
+        counted_before = counted_kind(row)
         if row.local and fresh.status != row.status:
             row.local = None
         old = snapshot(row) if self.watchers else None
@@ -203,12 +216,17 @@ class JobStore:
             if old is not None:
                 for watcher in self.watchers:
                     watcher.changed(row, old)
+            counted = counted_kind(row)
+            if counted_before is not counted:
+                if counted_before is not None:
+                    self.counts[counted_before] -= 1
+                if counted is not None:
+                    self.counts[counted] += 1
+            if before != row.kind or archived:
+                self.stuck.track(row, was_finished=before in FINISHED)
             if before != row.kind:
-                self.counts[before] -= 1
-                self.counts[row.kind] += 1
                 if before is StatusKind.QUEUED:
                     self._saw_leave_queue(row)
-                self.stuck.track(row, was_finished=before in FINISHED)
                 if row.kind in FINISHED:
                     changes.finished.append(row)
                     self._count_completion(row, now=True)

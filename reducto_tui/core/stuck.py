@@ -43,7 +43,7 @@ class StuckWatch:
 
     def track(self, row: JobRow, was_finished: bool = False) -> None:
         """``row`` was added, or changed (``was_finished``: it was finished before)."""
-        if row.kind in _OPEN:
+        if row.kind in _OPEN and not row.archived:
             self.open[row.job_id] = row
             return
         self.open.pop(row.job_id, None)
@@ -72,7 +72,7 @@ class StuckWatch:
         return FLOOR if p90 is None else max(FLOOR, FACTOR * p90)
 
     def is_stuck(self, row: JobRow, now: float) -> bool:
-        if row.kind not in _OPEN or row.created is None or row.local:
+        if row.kind not in _OPEN or row.created is None or row.local or row.archived:
             return False
         return now - row.created > self.threshold(row.type)
 

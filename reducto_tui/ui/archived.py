@@ -18,7 +18,8 @@ LOG = logging.getLogger(__name__)
 #: In the list's first column (beside the mark): the job is shown from the archive.
 ARCHIVED_GLYPH = "▤"
 ARCHIVED_NOTE = Text(
-    "From the archive: the API no longer has this job (Reducto keeps jobs 12 hours).",
+    "From the archive: the API no longer has this job (Reducto keeps jobs 12 hours); "
+    "its status is the last one seen.",
     style="yellow",
 )
 

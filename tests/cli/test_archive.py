@@ -100,13 +100,76 @@ def test_prune_deletes_what_is_older(cli: Invoke, demo: BackgroundServer, data_h
     everything = _exported(cli, "--no-results")
     recent = _exported(cli, "--since", "3h")
     assert 0 < len(recent) < len(everything)
-    pruned = cli("archive", "prune", "--older-than", "3h")
+    pruned = cli("archive", "prune", "--older-than", "3h", "--yes")
     assert pruned.exit_code == 0, pruned.output
     assert f"Deleted {len(everything) - len(recent):,} archived jobs" in pruned.stderr
     assert sorted(r["job_id"] for r in _exported(cli)) == sorted(r["job_id"] for r in recent)
     assert cli("archive", "vacuum").exit_code == 0
     bad = cli("archive", "prune", "--older-than", "soon")
     assert bad.exit_code == 2 and "not a duration" in bad.stderr
+
+
+def test_prune_in_a_script_needs_yes_and_never_takes_0(
+    cli: Invoke, demo: BackgroundServer, data_home: Path
+) -> None:
+    assert cli("--archive", "jobs", "list", "--all", "--base-url", demo.url).exit_code == 0
+    everything = len(_exported(cli, "--no-results"))
+    unasked = cli("archive", "prune", "--older-than", "3h")
+    assert unasked.exit_code == 2 and "needs --yes when not on a terminal" in unasked.stderr
+    for zero in ("0", "0d", "0.0s"):
+        refused = cli("archive", "prune", "--older-than", zero, "--yes")
+        assert refused.exit_code == 2 and "would delete every archived job" in refused.stderr
+    assert len(_exported(cli, "--no-results")) == everything
+    none = cli("archive", "prune", "--older-than", "300d", "--yes")
+    assert none.exit_code == 0 and "nothing to delete" in none.stderr
+
+
+def _on_a_terminal(args: list[str], answer: bytes, env: dict[str, str]) -> tuple[int, str]:
+    """Run the CLI with a pseudo-terminal as stdin/stdout/stderr, answer its question."""
+    import pty
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reducto_tui", *args],
+        cwd=ROOT, env=env, stdin=follower, stdout=follower, stderr=follower,
+    )  # fmt: skip
+    os.close(follower)
+    seen = b""
+    try:
+        while b"[y/N]" not in seen:
+            chunk = os.read(leader, 4096)
+            assert chunk, seen
+            seen += chunk
+        os.write(leader, answer + b"\n")
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        code = proc.wait(timeout=60)
+        os.close(leader)
+    return code, seen.decode("utf-8", "replace")
+
+
+def test_prune_on_a_terminal_says_how_many_and_asks(
+    cli: Invoke, demo: BackgroundServer, data_home: Path
+) -> None:
+    assert cli("--archive", "jobs", "list", "--all", "--base-url", demo.url).exit_code == 0
+    everything = _exported(cli, "--no-results")
+    older = len(everything) - len(_exported(cli, "--since", "3h", "--no-results"))
+    env = {**os.environ, "XDG_DATA_HOME": str(data_home)}
+    args = ["archive", "prune", "--older-than", "3h"]
+    code, screen = _on_a_terminal(args, b"n", env)
+    assert f"Delete {older:,} archived jobs created before" in screen, screen
+    assert code == 1 and "Nothing deleted." in screen
+    assert len(_exported(cli, "--no-results")) == len(everything)
+    code, screen = _on_a_terminal(args, b"y", env)
+    assert code == 0 and f"Deleted {older:,} archived jobs" in screen, screen
+    assert len(_exported(cli, "--no-results")) == len(everything) - older
 
 
 def test_a_corrupt_archive_is_reported_and_the_command_goes_on(

@@ -12,16 +12,22 @@ from pathlib import Path
 
 from textual.widgets import Static
 
+from reducto_tui.api.models import SingleJob
+from reducto_tui.api.status import StatusKind
+from reducto_tui.archive.sqlite import SqliteArchive
 from reducto_tui.config import Settings
 from reducto_tui.demo.runner import BackgroundServer
 from reducto_tui.demo.simulator import Simulator
+from reducto_tui.render.status import GLYPHS
 from reducto_tui.ui.app import ReductoApp
 from reducto_tui.ui.archived import ARCHIVED_GLYPH
+from reducto_tui.ui.screens.insight import InsightScreen
 from tests.conftest import FakeClock
 from tests.plain import static_text
 from tests.ui.conftest import make_app, screen_lines, settle, toasts, wait_loaded
 
 ROOT = Path(__file__).resolve().parents[2]
+_OPEN = (StatusKind.QUEUED, StatusKind.RUNNING)
 
 
 def _on_screen(app: ReductoApp, text: str) -> bool:
@@ -189,3 +195,97 @@ async def test_archive_results_keeps_the_result_of_jobs_that_complete_while_it_r
         assert archive is not None and archive.flush()
         stored = [archive.get(j) for j in completed]
         assert all(job is not None and job.has_body for job in stored)
+
+
+def _header_counts(app: ReductoApp) -> str:
+    line = screen_lines(app)[0]
+    return line[line.index("◷") : line.index("✔")].strip()
+
+
+async def test_jobs_the_api_dropped_keep_their_status_and_are_no_open_work(
+    clock: FakeClock, tmp_path: Path
+) -> None:
+    db = str(tmp_path / "archive.sqlite3")
+    gone = Simulator(jobs=60, seed=11, clock=clock, arrival_interval=0)
+    first = make_app(gone, clock, archive=True, archive_url=db)
+    async with first.run_test(size=(160, 40)) as pilot:
+        await wait_loaded(pilot, first)
+        await settle(pilot, lambda: first.main.archive is not None)
+    seen = {r.job_id: (r.status, r.kind) for r in first.store.rows}
+    dropped_open = [j for j, (_, kind) in seen.items() if kind in _OPEN]
+    assert dropped_open and len(dropped_open) < len(seen)
+
+    # Another server's jobs now (the API has dropped all of the first ones): the first page
+    # spans the archived jobs' creation times, so each refresh used to ask for them.
+    app = make_app(Simulator(jobs=60, seed=12, clock=clock), clock, archive=True, archive_url=db)
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
+        await wait_loaded(pilot, app)
+        await settle(pilot, lambda: set(seen) <= set(app.store.by_id), rounds=200)
+        await settle(pilot, lambda: not app.main.is_archive_loading())
+        for _ in range(4):
+            clock.advance(6)
+            await app.poller.poll_once()
+        app.main.repaint()
+        await pilot.pause()
+        live = [r for r in app.store.rows if not r.archived]
+        queued = sum(r.kind is StatusKind.QUEUED for r in live)
+        running = sum(r.kind is StatusKind.RUNNING for r in live)
+        expected = f"◷ {queued} ▶ {running}"
+        await settle(pilot, lambda: _header_counts(app) == expected, rounds=150)
+        assert app.store.stuck.count(clock()) == sum(
+            app.store.stuck.is_stuck(r, clock()) for r in live
+        )
+
+        app.main.filter_box.value = "archived"
+        await pilot.pause()
+        shown = [line for line in screen_lines(app) if ARCHIVED_GLYPH in line]
+        assert shown and not any("expired" in line for line in screen_lines(app))
+        for job_id, (status, kind) in seen.items():
+            row = app.store.by_id[job_id]
+            assert row.archived and row.local is None and (row.status, row.kind) == (status, kind)
+            line = next(x for x in shown if job_id[:8] in x) if job_id[:8] in str(shown) else ""
+            assert not line or f"{ARCHIVED_GLYPH} {GLYPHS[kind]} {status}" in line
+        app.main.filter_box.value = "archived status:queued"
+        await pilot.pause()
+        assert {r.job_id for r in app.store.view.rows} == {
+            j for j in dropped_open if seen[j][1] is StatusKind.QUEUED
+        }  # filters find them as they are shown
+        app.main.filter_box.value = ""
+        await pilot.pause()
+
+        await pilot.press("escape", "i")
+        await settle(pilot, lambda: isinstance(app.screen, InsightScreen))
+        screen = app.screen
+        assert isinstance(screen, InsightScreen)
+        await settle(pilot, lambda: not screen.fetching, rounds=300)
+        await pilot.pause(1.1)
+        assert screen.numbers.open_jobs == queued + running
+        text = "\n".join(screen_lines(app))
+        assert f"{queued} queued · {running} running" in text
+        assert f"drain      {queued + running} open jobs" in text or queued + running == 0
+        await pilot.press("escape")
+
+
+async def test_load_older_says_how_many_and_from_when_and_when_nothing_is_older(
+    sim: Simulator, clock: FakeClock, tmp_path: Path
+) -> None:
+    db = tmp_path / "archive.sqlite3"
+    archive = SqliteArchive(db)
+    old = [
+        SingleJob(job_id=f"old-{n}", status="Completed", type="Parse",
+                  created_at=f"2025-10-{10 + n:02d}T12:00:00Z")
+        for n in range(3)
+    ]  # fmt: skip
+    archive.saw_jobs(old)
+    archive.close()
+    app = make_app(sim, clock, archive=True, archive_url=str(db))
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
+        await wait_loaded(pilot, app)
+        await settle(pilot, lambda: app.main.feed is not None and not app.main.is_archive_loading())
+        assert not any(r.archived for r in app.store.rows)
+        await pilot.press("O")
+        done = "Loaded 3 older archived jobs, created 2025-10-05 12:00:00 UTC to 2025-10-12 12:00:00 UTC."
+        await settle(pilot, lambda: any(done in t for t in toasts(app)), rounds=200)
+        assert {r.job_id for r in app.store.rows if r.archived} == {j.job_id for j in old}
+        await pilot.press("O")
+        await settle(pilot, lambda: any("No older archived jobs" in t for t in toasts(app)))

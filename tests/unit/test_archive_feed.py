@@ -83,8 +83,32 @@ async def test_only_the_configured_days_load_at_start_and_older_ones_on_request(
     # the day from 5 to 6 days ago, both ends included: 145 jobs
     assert await feed.load(days=6) == 145
     assert {r.job_id for r in store.rows} == set(old[:145])
-    assert await feed.load_older(days=1) == 144  # the day before that
-    assert {r.job_id for r in store.rows} == set(old[:289])
+    # A day from the newest job below those: 6 d 10 min back to 7 d 10 min, both included.
+    assert await feed.load_older(days=1) == 145
+    assert {r.job_id for r in store.rows} == set(old[:290])
+    assert feed.older_span is not None and feed.older_span[1] == FROZEN - (6 * 1440 + 10) * 60
+
+
+async def test_load_older_skips_a_quiet_stretch_and_says_when_nothing_is_older(
+    clock: FakeClock, archive: SqliteArchive
+) -> None:
+    recent = _old_jobs(archive, 3, newest_age_days=1)
+    old = [
+        SingleJob(job_id=f"older-{n}", status="Completed", type="Parse",
+                  created_at=_iso(FROZEN - 40 * 86400 - n * 60))
+        for n in range(4)
+    ]  # fmt: skip
+    archive.saw_jobs(old)
+    assert archive.flush()
+    store = JobStore(clock=clock)
+    feed = ArchiveFeed(archive, store, clock=clock)
+    assert await feed.load(days=7) == 3
+    # Nothing from 8 to 39 days back: the next span starts at the newest job below.
+    assert await feed.load_older(days=7) == 4
+    assert {r.job_id for r in store.rows} == {*recent, *(j.job_id for j in old)}
+    assert feed.older_span == (FROZEN - 47 * 86400, FROZEN - 40 * 86400)
+    assert await feed.load_older(days=7) == 0
+    assert feed.older_span is None
 
 
 async def test_a_job_the_api_returns_again_is_no_longer_marked_archived(

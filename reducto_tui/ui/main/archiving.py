@@ -5,6 +5,7 @@ completes fetched and kept. Any problem is one message; the app goes on without 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from textual import on, work
@@ -16,6 +17,7 @@ from reducto_tui.core.memory import keep_loaded_jobs_out_of_gc
 from reducto_tui.core.result_keeper import ResultKeeper
 from reducto_tui.core.rows import JobRow
 from reducto_tui.core.store import Changes
+from reducto_tui.render import format as fmt
 from reducto_tui.render.text import clean
 from reducto_tui.ui.cadence import Throttle
 from reducto_tui.ui.main.base import MainBase
@@ -101,7 +103,7 @@ class Archiving(MainBase):
 
         try:
             if older:
-                await feed.load_older(days, arrived)
+                self.notify(older_message(await feed.load_older(days, arrived), feed))
             else:
                 await feed.load(days, arrived)
         except ArchiveError as exc:
@@ -126,7 +128,9 @@ class Archiving(MainBase):
             )
             return
         self._load_archived(self.settings.archive_days or 7, older=True)
-        self.notify("Loading older archived jobs…")
+        below = self.feed.oldest
+        since = f" created before {fmt.absolute(below)}" if below and math.isfinite(below) else ""
+        self.notify(f"Loading older archived jobs{since}…")
 
     def notify_finished(self, rows: list[JobRow]) -> None:
         super().notify_finished(rows)
@@ -139,3 +143,13 @@ class Archiving(MainBase):
         if self.archive is not None:
             self.client.observer = None
             self.archive.close()  # writes what is still queued (a fraction of a second)
+
+
+def older_message(added: int, feed: ArchiveFeed) -> str:
+    """What "load older" did: how many jobs, created when; or that nothing older exists."""
+    span = feed.older_span
+    if span is None:
+        return "No older archived jobs: the oldest the archive holds is already in the list."
+    since, until = (fmt.absolute(t) for t in span)
+    jobs = f"{fmt.count(added)} older archived job{'s' * (added != 1)}"
+    return f"Loaded {jobs}, created {since} to {until}."
