@@ -473,6 +473,7 @@ def insight_records(body: dict[str, Any]) -> list[dict[str, Any]]:
         "drain_seconds",
         "stuck",
         "failures_unknown",
+        "failures_gone",
     ):
         add("total", "", name, body[name])
     for state, n in body["counts"].items():

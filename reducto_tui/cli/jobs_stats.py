@@ -13,7 +13,7 @@ from reducto_tui.cli.context import global_options, load, make_client, run
 from reducto_tui.cli.jobs_list import build_filter
 from reducto_tui.cli.jsonout import dumps
 from reducto_tui.cli.output import default_format, write
-from reducto_tui.core.details import DEFAULT_LIMIT, DetailFetcher
+from reducto_tui.core.details import DEFAULT_LIMIT, DetailFetcher, Tally
 from reducto_tui.core.insight import Insight, InsightNumbers
 from reducto_tui.core.store import JobStore
 from reducto_tui.render import insight as draw
@@ -63,11 +63,12 @@ def command(
     settings = load(ctx)
     store = JobStore()
     store.stuck.limit = settings.stuck_after or None
-    fetched = 0
+    tally = Tally()
+    gone = 0
     problem = ""
 
     async def go() -> None:
-        nonlocal fetched, problem
+        nonlocal tally, gone, problem
         async with make_client(settings) as client:
             async for page in client.iter_pages(
                 limit=settings.page_size, exclude_configs=settings.exclude_configs
@@ -79,31 +80,35 @@ def command(
             store.view.set_filter(flt.text)
             if details:
                 fetcher = DetailFetcher(client, store)
-                fetched = await fetcher.fetch(store.view.rows, details)
-                problem = fetcher.problem
+                await fetcher.fetch(store.view.rows, details)
+                tally, gone, problem = fetcher.last, fetcher.unknowable(store.view), fetcher.problem
 
     run(go())
     numbers = Insight.of(store.view.rows, store.stuck).numbers(time.time())
     if default_format("table", "json", form) == "json":
-        write(dumps(as_json(numbers, flt.text, fetched, problem), indent=2) + "\n")
+        write(dumps(as_json(numbers, flt.text, tally, gone, problem), indent=2) + "\n")
         return
     console = Console(file=sys.stdout, highlight=False, soft_wrap=False)
     console.print(draw.headline_table(numbers))
     for table in (
         draw.buckets_table(numbers),
         draw.latency_table(numbers),
-        draw.failures_table(numbers, console.width),
+        draw.failures_table(numbers, console.width, gone),
     ):
         console.print()
         console.print(table)
-    note = f"Details asked for {fetched} jobs (--details)."
+    note = f"Details: {draw.details_words(tally)} (--details {details})."
     if problem:
         note += f" Stopped early: {clean(problem, single_line=True)}"
     click.echo(note, err=True)
 
 
-def as_json(numbers: InsightNumbers, flt: str, fetched: int, problem: str) -> dict[str, Any]:
-    body = draw.safe_numbers(numbers, flt)
-    body["details_fetched"] = fetched
+def as_json(
+    numbers: InsightNumbers, flt: str, tally: Tally, gone: int, problem: str
+) -> dict[str, Any]:
+    body = draw.safe_numbers(numbers, flt, gone)
+    body["details_asked"] = tally.asked
+    body["details_fetched"] = tally.read
+    body["details_gone"] = tally.gone
     body["details_problem"] = clean(problem, single_line=True) or None
     return body

@@ -21,11 +21,29 @@ from reducto_tui.api.errors import JobDeletedError, NotFoundError, ReductoError
 from reducto_tui.api.models import JobDetail, Usage
 from reducto_tui.api.status import StatusKind
 from reducto_tui.core.rows import JobRow
-from reducto_tui.core.store import JobStore
+from reducto_tui.core.store import JobStore, JobView
 
 #: How many jobs one round asks about by default.
 DEFAULT_LIMIT = 100
 CONCURRENCY = 4
+
+
+@dataclass
+class Tally:
+    """What rounds of ``GET /job`` got: the view and ``jobs stats`` word it alike."""
+
+    #: Jobs asked about.
+    asked: int = 0
+    #: Answers read (a failure code or credits learned, or that there are none).
+    read: int = 0
+    #: Answered 404/410: the API no longer keeps the job (it expired, or was deleted), so
+    #: what only its detail said can never be known; archived jobs often are.
+    gone: int = 0
+
+    def add(self, other: Tally) -> None:
+        self.asked += other.asked
+        self.read += other.read
+        self.gone += other.gone
 
 
 @dataclass
@@ -36,6 +54,10 @@ class DetailFetcher:
     asked: set[str] = field(default_factory=set)
     #: The error that ended the last round early, if one did (already safe to show).
     problem: str = ""
+    #: The last round's counts.
+    last: Tally = field(default_factory=Tally)
+    #: Jobs the API answered 404/410 for: their detail-only fields are gone for good.
+    gone: set[str] = field(default_factory=set)
 
     def wanted(self, rows: Iterable[JobRow], limit: int) -> list[JobRow]:
         """Up to ``limit`` finished rows still missing what only their detail says, newest
@@ -66,6 +88,7 @@ class DetailFetcher:
         self.problem = ""
         gate = asyncio.Semaphore(self.concurrency)
         got = 0
+        tally = self.last = Tally()
 
         async def one(row: JobRow) -> None:
             nonlocal got
@@ -73,10 +96,13 @@ class DetailFetcher:
                 if self.problem:
                     return
                 self.asked.add(row.job_id)
+                tally.asked += 1
                 try:
                     raw = await self.client.get_job_raw(row.job_id)
                 except (NotFoundError, JobDeletedError):
-                    return  # expired or deleted: nothing to learn
+                    self.gone.add(row.job_id)  # expired or deleted: nothing to learn
+                    tally.gone += 1
+                    return
                 except ReductoError as exc:
                     self.problem = self.problem or exc.message
                     return
@@ -86,9 +112,25 @@ class DetailFetcher:
                 detail, credits = read
                 self.store.update_detail(row.job_id, detail, credits=credits)
                 got += 1
+                tally.read += 1
 
         await asyncio.gather(*(one(r) for r in todo))
         return got
+
+    def unknowable(self, view: JobView) -> int:
+        """Failed jobs in ``view`` with no reason that the API no longer keeps: their reason
+        will never be known (``r`` would not find it), unlike one not asked yet."""
+        count = 0
+        for job_id in self.gone:
+            row = self.store.by_id.get(job_id)
+            if (
+                row is not None
+                and row.kind is StatusKind.FAILED
+                and not (row.error or row.reason)
+                and view.contains(row)
+            ):
+                count += 1
+        return count
 
 
 def light_detail(raw: bytes) -> tuple[JobDetail, float | None] | None:

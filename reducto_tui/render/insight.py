@@ -17,6 +17,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
+from reducto_tui.core.details import Tally
 from reducto_tui.core.insight import RATE_MINUTES, Bucket, InsightNumbers
 from reducto_tui.render import format as fmt
 from reducto_tui.render.text import clean, shorten
@@ -109,10 +110,12 @@ def _table(*columns: str, right_from: int = 1) -> Table:
     return table
 
 
-def safe_numbers(numbers: InsightNumbers, filter_text: str = "") -> dict[str, Any]:
+def safe_numbers(numbers: InsightNumbers, filter_text: str = "", gone: int = 0) -> dict[str, Any]:
     """The numbers as a dict (for JSON and CSV), with server text (types, codes, reasons)
-    passed through ``clean``; ``filter`` names the jobs they cover ("" for all)."""
+    passed through ``clean``; ``filter`` names the jobs they cover ("" for all);
+    ``failures_gone``: of ``failures_unknown``, those the API no longer keeps."""
     body = {"filter": clean(filter_text, single_line=True), **numbers.as_dict()}
+    body["failures_gone"] = min(gone, numbers.failures_unknown)
     for lat in body["latency"]:
         lat["type"] = clean(lat["type"], single_line=True)
     for failure in body["failures"]:
@@ -170,15 +173,40 @@ def latency_table(n: InsightNumbers) -> Table:
     return table
 
 
-def failures_table(n: InsightNumbers, width: int = 100) -> Table:
+def details_words(tally: Tally) -> str:
+    """What asking ``GET /job`` got, in the words the view and ``jobs stats`` share."""
+    if not tally.asked:
+        return "no job asked (GET /job)"
+    words = f"{fmt.count(tally.asked)} jobs asked (GET /job): {fmt.count(tally.read)} read"
+    if tally.gone:
+        words += f", {fmt.count(tally.gone)} no longer kept by the API"
+    other = tally.asked - tally.read - tally.gone
+    if other > 0:
+        words += f", {fmt.count(other)} not answered"
+    return words
+
+
+def unknown_failures(n: InsightNumbers, gone: int) -> list[tuple[int, str]]:
+    """The failed jobs without a known reason, split by whether asking can still tell:
+    (count, words) for those not asked yet and for those the API no longer keeps."""
+    gone = min(gone, n.failures_unknown)
+    parts = []
+    if n.failures_unknown - gone:
+        parts.append((n.failures_unknown - gone, "reason not asked yet"))
+    if gone:
+        parts.append((gone, "reason gone: the API no longer keeps these jobs"))
+    return parts
+
+
+def failures_table(n: InsightNumbers, width: int = 100, gone: int = 0) -> Table:
     """Count, code and reason; the reason is cut to fit ``width`` (rich would rather drop
     the count column than shorten a no-wrap cell)."""
     rows = [
         (fmt.count(f.count), clean(f.key, single_line=True), clean(f.reason, single_line=True))
         for f in n.failures
     ]
-    if n.failures_unknown:
-        rows.append((fmt.count(n.failures_unknown), UNKNOWN, "reason not fetched"))
+    for unknown, words in unknown_failures(n, gone):
+        rows.append((fmt.count(unknown), UNKNOWN, words))
     count_w = max((len(r[0]) for r in rows), default=0)
     code_w = min(32, max((len(r[1]) for r in rows), default=0))
     reason_w = max(10, width - max(5, count_w) - max(4, code_w) - 4)
@@ -360,15 +388,18 @@ def latency_lines(n: InsightNumbers, width: int, styles: Mapping[str, Style]) ->
     return out
 
 
-def failure_lines(n: InsightNumbers, width: int, styles: Mapping[str, Style]) -> list[Text]:
-    """Top failure codes with counts and bars; each has a key (1..9) that filters to it."""
+def failure_lines(
+    n: InsightNumbers, width: int, styles: Mapping[str, Style], gone: int = 0
+) -> list[Text]:
+    """Top failure codes with counts and bars; each has a key (1..9) that filters to it.
+    ``gone``: failed jobs without a reason that the API no longer keeps (never known)."""
     out = [_title("Top failures  (press the number to filter the list to them)", styles)]
+    unknown = [
+        Text(f"  + {fmt.count(count)} failed job{'' if count == 1 else 's'}: {words}", style="dim")
+        for count, words in unknown_failures(n, gone)
+    ]
     if not n.failures:
-        note = "  none known"
-        if n.failures_unknown:
-            note += f" ({fmt.count(n.failures_unknown)} failed jobs not asked yet)"
-        out.append(Text(note, style="dim"))
-        return out
+        return [*out, Text("  none known", style="dim"), *unknown]
     top = max(f.count for f in n.failures)
     code_w = min(28, max(len(clean(f.key, True)) for f in n.failures))
     count_w = max(len(fmt.count(f.count)) for f in n.failures)
@@ -383,14 +414,7 @@ def failure_lines(n: InsightNumbers, width: int, styles: Mapping[str, Style]) ->
         if room > 8:
             line.append(shorten(clean(f.reason, True), room), style="dim")
         out.append(line)
-    if n.failures_unknown:
-        out.append(
-            Text(
-                f"  + {fmt.count(n.failures_unknown)} failed jobs whose reason is not known yet",
-                style="dim",
-            )
-        )
-    return out
+    return [*out, *unknown]
 
 
 def headline_lines(n: InsightNumbers, styles: Mapping[str, Style]) -> list[Text]:

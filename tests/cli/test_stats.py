@@ -32,6 +32,8 @@ def test_json_counts_pages_and_failure_codes_match_the_server(cli: Invoke) -> No
     assert sum(b["completed"] for b in body["buckets"]) == body["counts"]["completed"]
     assert {lat["type"] for lat in body["latency"]} <= {j.type for j in sim.jobs}
     assert body["details_fetched"] >= len(codes)
+    assert body["details_asked"] == body["details_fetched"] and body["details_gone"] == 0
+    assert body["filter"] == "" and body["failures_gone"] == 0
 
 
 def test_details_zero_asks_no_job_and_leaves_reasons_unknown(cli: Invoke) -> None:
@@ -59,6 +61,12 @@ def test_table_shows_the_filtered_selection(cli: Invoke) -> None:
     assert first == ["jobs", str(parses)]
     assert "P90" in result.stdout and "pages/min" in result.stdout
     assert "Classify" not in result.stdout
+    # The same words as the insight view's header (issue 26, defect 3).
+    asked = len([path for path in served.hits if path.startswith("/job/")])
+    assert asked > 0
+    assert f"Details: {asked} jobs asked (GET /job): {asked} read (--details 100)." in (
+        result.stderr
+    )
 
 
 def test_hostile_failure_codes_and_reasons_are_shown_escaped(cli: Invoke) -> None:

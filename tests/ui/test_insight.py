@@ -234,3 +234,32 @@ async def test_o_shows_the_studio_link_when_there_is_no_browser(
         # No browser to open: the link is copied (and shown in a toast) instead.
         await settle(pilot, lambda: app.clipboard == link)
         assert app.clipboard == link
+
+
+async def test_failed_jobs_the_api_no_longer_keeps_are_not_promised_a_reason(
+    sim: Simulator, clock: FakeClock
+) -> None:
+    """Issue 26, defect 3: the header says how many jobs were asked and what came back, in
+    the words of ``jobs stats``; a failed job the API answers 404 for (expired, or only in
+    the archive) is counted as gone, not as a reason still to come."""
+    app = make_app(sim, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_loaded(pilot, app)
+        failed = [r for r in app.store.view.rows if r.kind is StatusKind.FAILED]
+        expired = failed[0].job_id
+        sim.jobs.remove(sim.by_id.pop(expired))  # the server forgets it
+        await pilot.press("i")
+        await settle(pilot, lambda: isinstance(app.screen, InsightScreen))
+        screen = app.screen
+        assert isinstance(screen, InsightScreen)
+        await settle(pilot, lambda: screen.tally.asked > 0 and not screen.fetching)
+        await pilot.pause(1.1)  # one redraw tick
+        asked = screen.tally.asked
+        text = "\n".join(screen_lines(app))
+        assert (
+            f"details: {asked} jobs asked (GET /job): {asked - 1} read, "
+            "1 no longer kept by the API" in text
+        )
+        assert "+ 1 failed job: reason gone: the API no longer keeps these jobs" in text
+        assert "not asked yet" not in text and "not known yet" not in text
+        assert screen.numbers.failures_unknown == 1 and screen.gone == 1

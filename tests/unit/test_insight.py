@@ -186,3 +186,24 @@ def test_absurd_numbers_degrade_to_unknown(clock: FakeClock) -> None:
     from reducto_tui.cli.jsonout import dumps
 
     assert '"credits": null' in dumps(body)
+
+
+def test_unknown_reasons_are_split_into_not_asked_and_gone() -> None:
+    """Issue 26, defect 3: a reason the API no longer keeps is never promised."""
+    from dataclasses import replace
+
+    from reducto_tui.core.details import Tally
+    from reducto_tui.render import insight as draw
+
+    empty = Insight.of(JobStore().view.rows).numbers(0.0)
+    n = replace(empty, failures_unknown=5)
+    assert draw.unknown_failures(n, 2) == [
+        (3, "reason not asked yet"),
+        (2, "reason gone: the API no longer keeps these jobs"),
+    ]
+    assert draw.unknown_failures(n, 9) == [(5, "reason gone: the API no longer keeps these jobs")]
+    assert draw.safe_numbers(n, "type:parse", 9)["failures_gone"] == 5
+    assert draw.details_words(Tally()) == "no job asked (GET /job)"
+    assert draw.details_words(Tally(asked=25, read=4, gone=20)) == (
+        "25 jobs asked (GET /job): 4 read, 20 no longer kept by the API, 1 not answered"
+    )

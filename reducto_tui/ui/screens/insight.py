@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from functools import partial
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 from weakref import WeakKeyDictionary
 
 from rich.console import Group
@@ -30,7 +30,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from reducto_tui.api.client import ReductoClient
-from reducto_tui.core.details import DEFAULT_LIMIT, DetailFetcher
+from reducto_tui.core.details import DEFAULT_LIMIT, DetailFetcher, Tally
 from reducto_tui.core.filter_text import with_terms
 from reducto_tui.core.insight import InsightNumbers, LiveInsight
 from reducto_tui.core.store import JobStore
@@ -126,8 +126,10 @@ class InsightScreen(Screen[str | None]):
             fetcher = _FETCHERS[store] = DetailFetcher(client, store)
         self.fetcher = fetcher
         self.fetching = False
-        #: Jobs whose details this view asked for and got.
-        self.fetched = 0
+        #: What this view's rounds of GET /job got.
+        self.tally = Tally()
+        #: Failed jobs in view whose reason the API no longer keeps (after each round).
+        self.gone = 0
         self.asked = False
         self._drawn_at = (0, 0)
 
@@ -186,15 +188,15 @@ class InsightScreen(Screen[str | None]):
             title.append(" · asking for details…", style="dim")
         elif self.fetcher.problem:
             title.append(f" · details: {clean(self.fetcher.problem, True)}", style="dim")
-        elif self.fetched:
-            title.append(f" · details of {self.fetched:,} jobs read", style="dim")
+        elif self.tally.asked:
+            title.append(f" · details: {draw.details_words(self.tally)}", style="dim")
         self.query_one("#insight-title", Static).update(title)
         chart_w = width - 4 if narrow else width - HEADLINE_WIDTH - 6
         height = 5 if height < 30 else 8 if height < 44 else 12
         timeline = draw.timeline_lines(n, chart_w, height, styles)
         headline = draw.headline_lines(n, styles)
         latency = draw.latency_lines(n, half, styles)
-        failures = draw.failure_lines(n, half, styles)
+        failures = draw.failure_lines(n, half, styles, self.gone)
         blank = [Text()]
         content = self.query_one("#insight-content", Static)
         if narrow:
@@ -262,9 +264,11 @@ class InsightScreen(Screen[str | None]):
         self.fetching = True
         self._draw()
         try:
-            self.fetched += await self.fetcher.fetch(list(self.store.view.rows), self.details)
+            await self.fetcher.fetch(list(self.store.view.rows), self.details)
+            self.tally.add(self.fetcher.last)
         finally:
             self.fetching = False
+        self.gone = self.fetcher.unknowable(self.store.view)
         self.redraw()
 
     def action_export(self) -> None:
@@ -286,14 +290,12 @@ class InsightScreen(Screen[str | None]):
         if choice is None:
             return
         form, path = choice
-        n, flt = self.live.numbers(), self.store.view.filter.text
-        ask_overwrite(self.app, path, partial(self._write, form is INSIGHT_CSV, path, n, flt))
+        body = draw.safe_numbers(self.live.numbers(), self.store.view.filter.text, self.gone)
+        ask_overwrite(self.app, path, partial(self._write, form is INSIGHT_CSV, path, body))
 
     @work(exclusive=True, group="insight-export")
-    async def _write(
-        self, csv: bool, path: Path, n: InsightNumbers, flt: str, overwrite: bool
-    ) -> None:
-        text = render_insight(draw.safe_numbers(n, flt), csv=csv)
+    async def _write(self, csv: bool, path: Path, body: dict[str, Any], overwrite: bool) -> None:
+        text = render_insight(body, csv=csv)
         try:
             where = await asyncio.to_thread(write_atomic, path, text, overwrite=overwrite)
         except FileExistsError:  # taken between the question and the write
