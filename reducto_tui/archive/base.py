@@ -45,6 +45,9 @@ class ArchivedJob:
 class ArchiveStats:
     location: str
     jobs: int = 0
+    #: Jobs whose ``GET /job`` answer is stored (failed jobs' included: no result there).
+    details: int = 0
+    #: Completed jobs whose answer, and so their result, is stored.
     with_result: int = 0
     oldest: float | None = None
     newest: float | None = None

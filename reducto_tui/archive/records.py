@@ -94,6 +94,19 @@ def listing_row(job: SingleJob, seen_at: float) -> Row:
     )
 
 
+_STAGE_OF_STATE = {kind.value: _stage(kind) for kind in StatusKind}
+
+
+def _answer_kind(meta: dict[str, Any]) -> StatusKind:
+    """The state a ``GET /job`` answer (without its result) says its job is in."""
+    status, error, progress = meta.get("status"), meta.get("error"), meta.get("progress")
+    return job_kind(
+        status if isinstance(status, str) else None,
+        progress=progress if isinstance(progress, int | float) else None,
+        error_name=error.get("name") if isinstance(error, dict) else None,
+    )
+
+
 def body_row(job_id: str, body: bytes, seen_at: float) -> Row | None:
     """None when the body is not a JSON object (nothing worth keeping)."""
     try:
@@ -103,17 +116,10 @@ def body_row(job_id: str, body: bytes, seen_at: float) -> Row | None:
     if not isinstance(data, dict):
         return None
     meta = {k: v for k, v in data.items() if k != "result"}
-    status = meta.get("status")
-    error = meta.get("error")
-    progress = meta.get("progress")
-    kind = job_kind(
-        status if isinstance(status, str) else None,
-        progress=progress if isinstance(progress, int | float) else None,
-        error_name=error.get("name") if isinstance(error, dict) else None,
-    )
+    kind = _answer_kind(meta)
     return Row(
         key(job_id),
-        _dumps(status),
+        _dumps(meta.get("status")),
         kind.value,
         _stage(kind),
         _created(meta.get("created_at"), seen_at),
@@ -153,10 +159,16 @@ def archived_job(
     detail: str | None,
     has_body: bool,
 ) -> ArchivedJob:
-    """The list fields merged: the listing, what the detail answer added, the latest status."""
+    """The list fields merged: the listing, what the detail answer added, the latest status.
+    A detail answer from an earlier stage than the status (stored before that was dropped
+    on write) is left out, body included: the listing is the latest word on the job."""
     data = load_data(listing) if listing else {}
     if detail:
-        data.update((k, v) for k, v in load_data(detail).items() if v is not None)
+        answer = load_data(detail)
+        if _stage(_answer_kind(answer)) < _STAGE_OF_STATE.get(state, UNKNOWN_STAGE):
+            has_body = False
+        else:
+            data.update((k, v) for k, v in answer.items() if v is not None)
     data["status"] = _status_value(status)
     return ArchivedJob(job_id_of(job_key), data, state, at, seen_at, has_body)
 
@@ -177,9 +189,13 @@ def upsert_sql(table: str, placeholder: str, least: str) -> str:
         return f"{col} = CASE WHEN {WIN} THEN excluded.{col} ELSE jobs.{col} END"
 
     def part(col: str) -> str:
+        # A GET /job answer from an earlier stage (a "Pending" body of a job the list now
+        # says is Completed) goes when a later stage arrives without one: kept, it made the
+        # archived detail say Pending beside Completed (the listing then stands for the job).
+        stale = "WHEN excluded.stage > jobs.stage THEN NULL " if col in ("detail", "body") else ""
         return (
             f"{col} = CASE WHEN excluded.{col} IS NOT NULL AND ({WIN} OR jobs.{col} IS NULL) "
-            f"THEN excluded.{col} ELSE jobs.{col} END"
+            f"THEN excluded.{col} {stale}ELSE jobs.{col} END"
         )
 
     sets = [

@@ -181,12 +181,13 @@ class SqliteArchive(BatchedArchive):
     def stats(self) -> ArchiveStats:
         stats = ArchiveStats(self.location)
         row = self._query(
-            "SELECT count(*), count(body), min(at), max(at), "
+            "SELECT count(*), count(body), "
+            "count(CASE WHEN body IS NOT NULL AND state = 'completed' THEN 1 END), min(at), max(at), "
             "coalesce(sum(length(body)), 0) FROM jobs"
         )[0]
-        stats.jobs, stats.with_result = int(row[0]), int(row[1])
-        stats.oldest, stats.newest = row[2], row[3]
-        stats.stored_bytes = int(row[4])
+        stats.jobs, stats.details, stats.with_result = int(row[0]), int(row[1]), int(row[2])
+        stats.oldest, stats.newest = row[3], row[4]
+        stats.stored_bytes = int(row[5])
         stats.by_state = {
             str(s): int(n)
             for s, n in self._query("SELECT state, count(*) FROM jobs GROUP BY state")

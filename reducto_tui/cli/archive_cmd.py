@@ -73,7 +73,8 @@ def stats_cmd(ctx: click.Context, form: str) -> None:
     lines = [
         f"archive      {clean(stats.location, single_line=True)}",
         f"jobs         {stats.jobs:,}",
-        f"with result  {stats.with_result:,} ({_mb(stats.stored_bytes)} compressed)",
+        f"with result  {stats.with_result:,} (completed jobs whose result is stored)",
+        f"details      {stats.details:,} (GET /job answers, {_mb(stats.stored_bytes)} compressed)",
         f"oldest       {_when(stats.oldest, now)}",
         f"newest       {_when(stats.newest, now)}",
         f"size         {_mb(stats.size_bytes)}",

@@ -23,6 +23,12 @@ ARCHIVED_NOTE = Text(
     style="yellow",
 )
 
+#: The Result tab of an archived completed job whose result was never fetched.
+ARCHIVED_NO_RESULT = (
+    "The archive holds no result for this job: none was fetched after it finished "
+    "(--archive-results keeps the result of every job that completes while the app runs)."
+)
+
 
 async def archived_body(client: ReductoClient, job_id: str) -> bytes | None:
     """The job as the archive kept it, when the client has one (None: it does not)."""

@@ -4,12 +4,13 @@ a restart, never goes back a status, and is read back as the server sent it."""
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 
 from reducto_tui.api.errors import ReductoError
 from reducto_tui.api.models import SingleJob
-from reducto_tui.archive import Archive, open_archive
+from reducto_tui.archive import Archive, open_archive, records
 from reducto_tui.archive.base import detail_from_body
 from reducto_tui.demo.simulator import Simulator
 from tests.conftest import FakeClock, in_process_client
@@ -158,3 +159,68 @@ def test_results_are_stored_compressed(sim: Simulator, clock: FakeClock, archive
     stats = archive.stats()
     assert stats.with_result == 20
     assert 0 < stats.stored_bytes < raw / 2
+
+
+async def test_a_body_from_before_the_job_finished_gives_way_to_the_listing(
+    sim: Simulator, clock: FakeClock, archive: Archive
+) -> None:
+    now = clock()
+    job = next(
+        j for j in sim.jobs if j.status(now) in ("InProgress", "Completing")
+        and j.outcome == "Completed"
+    )  # fmt: skip
+    async with in_process_client(sim, observer=archive) as client:
+        early = json.loads(await client.get_job_raw(job.job_id))
+        assert early["status"] == "Pending" and early["result"] is None
+        clock.advance(job.queue_s + job.run_s + job.completing_s + 1)
+        assert job.status(clock()) == "Completed"
+        async for _page in client.iter_pages(limit=100):  # the list says Completed
+            pass
+    assert archive.flush()
+    stored = archive.get(job.job_id)
+    assert stored is not None and stored.data["status"] == "Completed"
+    assert not stored.has_body and stored.data.get("progress") is None
+    body = archive.stored_body(job.job_id)
+    assert body is not None
+    detail = detail_from_body(body)
+    assert detail.status == "Completed"
+    assert detail.num_pages == job.num_pages and detail.duration is not None
+    stats = archive.stats()
+    assert (stats.details, stats.with_result) == (0, 0)
+
+
+async def test_with_result_counts_completed_jobs_whose_result_is_stored(
+    sim: Simulator, clock: FakeClock, archive: Archive
+) -> None:
+    now = clock()
+    done = [j for j in sim.jobs if j.status(now) == "Completed"][:5]
+    failed = [j for j in sim.jobs if j.status(now) == "Failed"][:3]
+    async with in_process_client(sim, observer=archive) as client:
+        for job in (*done, *failed):
+            await client.get_job_raw(job.job_id)
+    assert archive.flush()
+    stats = archive.stats()
+    assert (stats.details, stats.with_result) == (8, 5)
+
+
+def test_an_archive_written_before_keeps_its_stale_body_out_of_the_job() -> None:
+    # Archives written before the fix still hold a "Pending" answer beside "Completed".
+    job = records.archived_job(
+        records.key("j1"),
+        '"Completed"',
+        "completed",
+        1.0,
+        2.0,
+        '{"status":"Completed","num_pages":35,"duration":12.5,"type":"Classify"}',
+        '{"status":"Pending","progress":100.0,"duration":null,"num_pages":null}',
+        True,
+    )
+    assert not job.has_body and "progress" not in job.data
+    assert (job.data["status"], job.data["num_pages"], job.data["duration"]) == (
+        "Completed", 35, 12.5,
+    )  # fmt: skip
+    fresh = records.archived_job(
+        records.key("j2"), '"Completed"', "completed", 1.0, 2.0,
+        '{"status":"Completed"}', '{"status":"Completed","usage":{"credits":3}}', True,
+    )  # fmt: skip
+    assert fresh.has_body and fresh.data["usage"] == {"credits": 3}

@@ -95,6 +95,25 @@ def test_a_job_the_server_forgot_is_shown_from_the_archive_with_its_result(
     assert stored["status"] == "Completed"
 
 
+def test_stats_with_result_counts_what_export_holds(
+    cli: Invoke, demo: BackgroundServer, data_home: Path
+) -> None:
+    now = demo.simulator.clock()
+    done = [j for j in demo.simulator.jobs if j.status(now) == "Completed"][:4]
+    failed = [j for j in demo.simulator.jobs if j.status(now) == "Failed"][:3]
+    for job in (*done, *failed):
+        got = cli("--archive", "jobs", "get", job.job_id, "--base-url", demo.url)
+        assert got.exit_code in (0, 1), got.output  # 1: the job failed
+    exported = _exported(cli)
+    assert len(exported) == 7
+    stats = json.loads(cli("archive", "stats", "--format", "json").stdout)
+    assert stats["with_result"] == sum(r.get("result") is not None for r in exported) == 4
+    assert stats["details"] == 7
+    text = cli("archive", "stats").stdout
+    assert "with result  4 (completed jobs whose result is stored)" in text
+    assert "details      7 (GET /job answers" in text
+
+
 def test_prune_deletes_what_is_older(cli: Invoke, demo: BackgroundServer, data_home: Path) -> None:
     assert cli("--archive", "jobs", "list", "--all", "--base-url", demo.url).exit_code == 0
     everything = _exported(cli, "--no-results")

@@ -4,6 +4,7 @@ one message; the app and the CLI write one archive at the same time."""
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -22,12 +23,24 @@ from reducto_tui.render.status import GLYPHS
 from reducto_tui.ui.app import ReductoApp
 from reducto_tui.ui.archived import ARCHIVED_GLYPH
 from reducto_tui.ui.screens.insight import InsightScreen
-from tests.conftest import FakeClock
+from reducto_tui.ui.widgets.detail import DetailPane
+from tests.conftest import FakeClock, in_process_client
 from tests.plain import static_text
-from tests.ui.conftest import make_app, screen_lines, settle, toasts, wait_loaded
+from tests.ui.conftest import AppPilot, make_app, screen_lines, settle, toasts, wait_loaded
 
 ROOT = Path(__file__).resolve().parents[2]
 _OPEN = (StatusKind.QUEUED, StatusKind.RUNNING)
+
+
+async def _open_detail(pilot: AppPilot, app: ReductoApp, job_id: str) -> DetailPane:
+    """Highlight the job's row, press enter, wait for its detail (or its error)."""
+    index = app.store.view.index_of(job_id)
+    assert index is not None
+    app.main.table.set_cursor(index)
+    await pilot.press("enter")
+    pane = app.main.detail
+    await settle(pilot, lambda: pane.detail is not None or pane.error is not None, rounds=200)
+    return pane
 
 
 def _on_screen(app: ReductoApp, text: str) -> bool:
@@ -69,12 +82,7 @@ async def test_jobs_and_results_survive_a_restart_and_the_api_forgetting_them(
         again.main.filter_box.value = ""
         await pilot.press("escape")
 
-        index = again.store.view.index_of(done.job_id)
-        assert index is not None
-        again.main.table.set_cursor(index)
-        await pilot.press("enter")
-        pane = again.main.detail
-        await settle(pilot, lambda: pane.detail is not None or pane.error is not None, rounds=200)
+        pane = await _open_detail(pilot, again, done.job_id)
         assert pane.error is None and pane.from_archive
         assert pane.detail is not None and pane.detail.result is not None
         assert "From the archive" in static_text(pane.query_one("#detail-title", Static))
@@ -289,3 +297,36 @@ async def test_load_older_says_how_many_and_from_when_and_when_nothing_is_older(
         assert {r.job_id for r in app.store.rows if r.archived} == {j.job_id for j in old}
         await pilot.press("O")
         await settle(pilot, lambda: any("No older archived jobs" in t for t in toasts(app)))
+
+
+async def test_an_archived_job_read_while_running_opens_as_it_finished(
+    sim: Simulator, clock: FakeClock, tmp_path: Path
+) -> None:
+    db = tmp_path / "archive.sqlite3"
+    job = next(
+        j for j in sim.jobs if j.status(clock()) in ("InProgress", "Completing")
+        and j.outcome == "Completed"
+    )  # fmt: skip
+    archive = SqliteArchive(db)
+    async with in_process_client(sim, observer=archive) as client:
+        await client.get_job_raw(job.job_id)  # "Pending", as GET /job reads a running job
+        clock.advance(job.queue_s + job.run_s + job.completing_s + 1)
+        async for _page in client.iter_pages(limit=100):  # then the list says Completed
+            pass
+    archive.close()
+    clock.advance(13 * 3600)  # and Reducto forgot it
+
+    app = make_app(sim, clock, archive=True, archive_url=str(db))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await settle(pilot, lambda: job.job_id in app.store.by_id, rounds=200)
+        pane = await _open_detail(pilot, app, job.job_id)
+        assert pane.from_archive and pane.detail is not None
+        summary = static_text(pane.query_one("#summary", Static))
+        assert "Completed" in summary and "Pending" not in summary
+        assert f"/{job.num_pages}" not in summary and str(job.num_pages) in summary
+        raw = json.loads(pane.raw_json() or "{}")
+        assert raw["status"] == "Completed" and raw.get("duration") is not None
+        assert "progress" not in raw
+        head = static_text(pane.query_one("#result-head", Static))
+        assert "The archive holds no result for this job" in head

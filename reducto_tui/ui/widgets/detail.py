@@ -64,7 +64,7 @@ from reducto_tui.render.parse import block_body, chunk_body, page_drawing
 from reducto_tui.render.split import split_view
 from reducto_tui.render.summary import summary
 from reducto_tui.render.text import clean, safe_text
-from reducto_tui.ui.archived import ARCHIVED_NOTE, archived_body
+from reducto_tui.ui.archived import ARCHIVED_NO_RESULT, ARCHIVED_NOTE, archived_body
 from reducto_tui.ui.widgets.json_view import JsonView
 from reducto_tui.ui.widgets.result_tree import Node, ResultTree
 
@@ -462,14 +462,14 @@ class DetailPane(Vertical):
         self.remove_class("-head-only")
         if result is None:
             status = self.detail.status if self.detail else None
-            head.update(
-                Text(
-                    f"No result yet (status: {clean(status or 'unknown', True)})."
-                    if not is_finished(status)
-                    else "This job has no result.",
-                    style="dim",
-                )
-            )
+            done = self.detail is not None and self.detail.status_kind is StatusKind.COMPLETED
+            if self.from_archive and done:
+                said = ARCHIVED_NO_RESULT
+            elif is_finished(status):
+                said = "This job has no result."
+            else:
+                said = f"No result yet (status: {clean(status or 'unknown', True)})."
+            head.update(Text(said, style="dim"))
             self._head_only(tree)
             return
         if isinstance(result, ParseResponse):
