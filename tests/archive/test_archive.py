@@ -118,6 +118,8 @@ def test_prune_deletes_only_older_jobs(archive: Archive) -> None:
     archive.flush()
     cutoff = SingleJob(job_id="x", created_at="2026-02-01T00:00:00Z").created
     assert cutoff is not None
+    assert archive.count_before(cutoff.timestamp()) == 1  # what prune's question says
+    assert archive.count_before(0) == 0 and archive.stats().jobs == 2
     assert archive.prune(cutoff.timestamp()) == 1
     assert archive.get("old") is None and archive.get("new") is not None
     assert archive.stats().jobs == 1
