@@ -5,7 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import pty
+import select
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -233,3 +238,50 @@ def test_submit_wait_reports_the_final_status(cli: Invoke, tmp_path: Path) -> No
     [record] = lines(result.stdout)
     assert record["status"] in ("Completed", "Failed")
     assert (result.exit_code == 0) == (record["status"] == "Completed")
+
+
+def test_rerun_edit_asks_after_the_edit_on_a_terminal(tmp_path: Path) -> None:
+    """In a real terminal (a pty): the editor runs first, then the question shows the edited
+    config's job and is answered; "n" sends nothing."""
+    editor = tmp_path / "editor.py"
+    editor.write_text(
+        "import json, sys\n"
+        "p = sys.argv[1]\n"
+        "c = json.load(open(p))\n"
+        "c['queue_priority'] = 'batch'\n"
+        "json.dump(c, open(p, 'w'))\n"
+        "print('EDITOR-RAN', flush=True)\n"
+    )
+    server, sim, _ = served()
+    old = failed_ids(sim)[0]
+    before = len(sim.jobs)
+    primary, secondary = pty.openpty()
+    env = {**os.environ, "EDITOR": f"{sys.executable} {editor}", "TERM": "dumb"}
+    with server:
+        command = ["jobs", "rerun", old, "--edit", "--base-url", server.url]
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "reducto_tui", *command],
+            stdin=secondary,
+            stdout=secondary,
+            stderr=secondary,
+            env=env,
+            close_fds=True,
+        )
+        os.close(secondary)
+        seen = b""
+        try:
+            deadline = time.monotonic() + 60
+            while b"[y/N]" not in seen and time.monotonic() < deadline:
+                ready, _, _ = select.select([primary], [], [], 0.5)
+                if ready:
+                    seen += os.read(primary, 4096)
+            os.write(primary, b"n\n")
+            code = proc.wait(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            os.close(primary)
+    text = seen.decode(errors="replace")
+    assert "EDITOR-RAN" in text and "Re-run 1 job?" in text, text
+    assert text.index("EDITOR-RAN") < text.index("Re-run 1 job?")
+    assert code == 1 and len(sim.jobs) == before  # answered no: nothing sent

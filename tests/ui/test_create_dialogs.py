@@ -5,6 +5,7 @@ stopping a bulk re-run, and read-only mode saying why nothing happens."""
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 from textual.geometry import Region
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input, RadioButton, Static
 
 from reducto_tui.api.client import ReductoClient
 from reducto_tui.config import Settings
@@ -198,3 +199,36 @@ async def test_read_only_says_why_rerun_and_submit_do_nothing(clock: FakeClock) 
         await settle(pilot, lambda: any("submit is disabled" in t for t in toasts(app)))
         assert any("Read-only mode: re-run is disabled." in t for t in toasts(app))
         assert not app.screen.is_modal
+
+
+async def test_submit_with_the_highlighted_jobs_config_then_the_last_one_used(
+    clock: FakeClock, tmp_path: Path
+) -> None:
+    doc = tmp_path / "a.pdf"
+    doc.write_bytes(b"%PDF-1.7")
+    sim = failed_sim(clock)
+    old = failed_parse(sim, clock)[0]
+    config = json.loads(sim.by_id[old].raw_config)
+    app = make_app(sim, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot, app)
+        await highlight(pilot, app, old)
+        for source in ("#cfg-job", "#cfg-last"):
+            await open_submit(pilot, app)
+            screen = app.screen
+            assert isinstance(screen, SubmitScreen)
+            button = screen.query_one(source, RadioButton)
+            assert not button.disabled, source
+            screen.query_one("#paths", Input).value = str(doc)
+            button.value = True
+            await pilot.pause()
+            before = len(sim.jobs)
+            await pilot.click("#submit")
+            await settle(pilot, lambda: not app.screen.is_modal, rounds=300)
+            assert len(sim.jobs) == before + 1, source
+            sent = json.loads(sim.jobs[-1].raw_config)
+            # The old job's config, its input replaced by the uploaded file.
+            assert {k: v for k, v in sent.items() if k != "input"} == {
+                k: v for k, v in config.items() if k != "input"
+            }, source
+            assert sent["input"] != config.get("input") and sent["input"].endswith("a.pdf")
