@@ -81,6 +81,9 @@ async def test_a_422_and_the_reachability_are_shown_whole_at_80x24(
             assert on_screen(screen.region, screen.query_one(button, Button).region), button
         await pilot.press("E")
         await settle(pilot, lambda: entry.edited, rounds=200)
+        # The mark is where even an 80-column dialog shows it (a line's end is cut).
+        label = str(entry.node.label)
+        assert label.index("config edited") + 16 < tree.scrollable_content_region.width, label
         before = len(sim.jobs)
         await pilot.press("y")
         await settle(pilot, lambda: screen.state == "done", rounds=200)

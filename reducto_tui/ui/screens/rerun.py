@@ -170,11 +170,11 @@ class RerunScreen(ModalScreen[list[RerunResult] | None]):
             text.append(clean(plan.problem, True), style="red")
         else:
             text.append(f"  {plan.endpoint}  ", style="cyan")
+            if entry.edited:  # before the input: a narrow dialog cuts the line's end
+                text.append("config edited  ", style="bold yellow")
             document = plan.document
             shown = document if isinstance(document, str) else "(see config)"
             text.append(shorten(clean(shown, True), 70))
-            if entry.edited:
-                text.append("  · config edited", style="bold yellow")
             if entry.reach is not None:
                 text.append(f"  · {entry.reach.state.value}", style=REACH_STYLE[entry.reach.state])
         return text
