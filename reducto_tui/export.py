@@ -133,12 +133,14 @@ _PRINTABLE_INT_BITS = 14_000
 def finite(value: Any) -> Any:
     """``value`` with every inf/nan float as ``null``: ``Infinity`` and ``NaN`` are not JSON,
     and a server can send them (``1e400`` parses as inf) in any field we keep as-is."""
+    if value is None or type(value) is str:  # most values: answered before the checks below
+        return value
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, int) and value.bit_length() > _PRINTABLE_INT_BITS:
         return None  # Python refuses to print it (over 4300 digits): not a number we can keep
     if isinstance(value, dict):
-        return {str(k): finite(v) for k, v in value.items()}
+        return {k if type(k) is str else str(k): finite(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [finite(v) for v in value]
     return value
@@ -152,7 +154,15 @@ _JSON_ESCAPE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 def dumps(value: Any, indent: int | None = None) -> str:
     """Strict JSON text of ``value``: never ``Infinity``/``NaN``, no raw control characters."""
     text = json.dumps(finite(value), indent=indent, ensure_ascii=False, allow_nan=False)
+    return _escape(text)
+
+
+def _escape(text: str) -> str:
     return _JSON_ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+#: One encoder for every line of a JSONL export (``json.dumps`` builds one per call).
+_LINE = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
 
 
 def job_json(detail: JobDetail, job_id: str) -> str:
@@ -278,7 +288,8 @@ def to_csv(
 
 
 def to_jsonl(records: Iterable[dict[str, Any]]) -> str:
-    return "".join(dumps(r) + "\n" for r in records)
+    # The escapes apply to the text as a whole: once per piece, not once per line.
+    return _escape("".join([_LINE(finite(r)) + "\n" for r in records]))
 
 
 def split_records(result: SplitResult) -> list[dict[str, Any]]:
@@ -354,8 +365,8 @@ def render_list(fmt: ExportFormat, rows: Iterable[JobRow]) -> str:
     return "".join(render_list_chunks(fmt, rows))
 
 
-#: Rows rendered per piece of a streamed list export.
-LIST_CHUNK = 1000
+#: Rows rendered per piece of a streamed list export (a few ms of work each).
+LIST_CHUNK = 250
 
 
 def render_list_chunks(
@@ -387,6 +398,10 @@ def default_name(job_id: str | None, fmt: ExportFormat) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", stem) + fmt.suffix
 
 
+#: Seconds a writing thread sleeps between pieces, so the event loop's thread gets the GIL.
+YIELD = 0.001
+
+
 def write_atomic(
     path: Path, text: str | Iterable[str], *, overwrite: bool = False, mode: int = 0o666
 ) -> Path:
@@ -409,8 +424,9 @@ def write_atomic(
             for piece in (text,) if isinstance(text, str) else text:
                 handle.write(piece)
                 # Let the UI's thread have the GIL between pieces: on a busy machine a
-                # thread that never blocks can keep it for whole OS time slices.
-                time.sleep(0)
+                # thread that never blocks can keep it for whole OS time slices, and
+                # ``sleep(0)`` hands it back before a waiting thread has woken up.
+                time.sleep(YIELD)
             handle.flush()
             os.fsync(handle.fileno())
         if overwrite:

@@ -147,6 +147,8 @@ class JobStore:
         return changes
 
     def _apply(self, changes: Changes) -> None:
+        if changes:
+            self.stuck.touch()
         self.view.apply(changes)
         if changes:
             for watcher in self.watchers:
@@ -257,6 +259,7 @@ class JobStore:
         row = self.by_id.get(job_id)
         if row is not None:
             row.local = state
+            self.stuck.touch()
         return row
 
     # ------------------------------------------------------------------ marks

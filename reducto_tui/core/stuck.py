@@ -40,9 +40,18 @@ class StuckWatch:
     _durations: dict[str, list[float]] = field(default_factory=dict)
     _dirty: set[str] = field(default_factory=set)
     _p90: dict[str, float | None] = field(default_factory=dict)
+    #: Bumped by every change a count depends on (``track``, ``touch``).
+    _changes: int = 0
+    #: The last count: (changes, limit), the span of times it holds for, the count.
+    _counted: tuple[tuple[int, float | None], float, float, int] | None = None
+
+    def touch(self) -> None:
+        """Rows changed in a way ``track`` did not see (a local state, a created time)."""
+        self._changes += 1
 
     def track(self, row: JobRow, was_finished: bool = False) -> None:
         """``row`` was added, or changed (``was_finished``: it was finished before)."""
+        self._changes += 1
         if row.kind in _OPEN and not row.archived:
             self.open[row.job_id] = row
             return
@@ -72,12 +81,37 @@ class StuckWatch:
         return FLOOR if p90 is None else max(FLOOR, FACTOR * p90)
 
     def is_stuck(self, row: JobRow, now: float) -> bool:
-        if row.kind not in _OPEN or row.created is None or row.local or row.archived:
+        if not _may_be_stuck(row):
             return False
+        assert row.created is not None  # _may_be_stuck says so
         return now - row.created > self.threshold(row.type)
 
     def stuck_rows(self, now: float) -> list[JobRow]:
         return [r for r in self.open.values() if self.is_stuck(r, now)]
 
     def count(self, now: float) -> int:
-        return sum(1 for r in self.open.values() if self.is_stuck(r, now))
+        """How many open jobs look stuck at ``now``. The header asks on every redraw (each
+        keystroke in the filter): the count is kept with the span of times in which no
+        job crosses its threshold, and recounted only outside it or after a change."""
+        key = (self._changes, self.limit)
+        memo = self._counted
+        if memo is not None and memo[0] == key and memo[1] < now < memo[2]:
+            return memo[3]
+        n, since, until = 0, -math.inf, math.inf
+        for row in self.open.values():
+            if not _may_be_stuck(row) or row.created is None:
+                continue
+            threshold = self.threshold(row.type)
+            edge = row.created + threshold  # stuck once now passes it
+            if now - row.created > threshold:  # as ``is_stuck`` says
+                n += 1
+                since = max(since, edge)
+            else:
+                until = min(until, edge)
+        self._counted = (key, since, until, n)
+        return n
+
+
+def _may_be_stuck(row: JobRow) -> bool:
+    """Open, with a known age, no action of ours under way, and not only in the archive."""
+    return row.kind in _OPEN and row.created is not None and not row.local and not row.archived

@@ -13,6 +13,10 @@ from collections.abc import Callable
 #: Seconds between repaints while loading pages: twice a second still reads as live, and
 #: a full repaint (layout, header, table) costs tens of ms on a busy 2-core machine.
 LOADING_REPAINT = 0.5
+#: ... and while a live refresh round applies its results: a round asks every open job
+#: (a thousand and more at 100k jobs) and each answer is a change; painting each one (the
+#: table, the header, the status line) kept the event loop busy for the whole round.
+LIVE_REPAINT = 0.25
 
 
 class Throttle:

@@ -8,17 +8,18 @@ from textual.containers import Horizontal
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Input, ProgressBar
+from textual.widgets import ProgressBar
 from textual.worker import Worker, WorkerState
 
 from reducto_tui.api.status import StatusKind, shown_status
 from reducto_tui.core.rows import JobRow
 from reducto_tui.render.text import clean
 from reducto_tui.ui import targets as tg
-from reducto_tui.ui.cadence import LOADING_REPAINT
+from reducto_tui.ui.cadence import LIVE_REPAINT, LOADING_REPAINT, Throttle
 from reducto_tui.ui.screens.detail_screen import DetailScreen
 from reducto_tui.ui.services import Services
 from reducto_tui.ui.widgets.detail import DetailPane
+from reducto_tui.ui.widgets.filter_box import FilterBox
 from reducto_tui.ui.widgets.header import HeaderBar
 from reducto_tui.ui.widgets.job_table import JobTable
 from reducto_tui.ui.widgets.key_bar import KeyBar
@@ -55,7 +56,7 @@ class MainBase(Screen[None]):
         #: A fresh, unmounted pane while nothing is open.
         self.detail = self.new_pane()
         self.header = HeaderBar(services, id="header")
-        self.filter_box = Input(
+        self.filter_box = FilterBox(
             placeholder="filter: words, status:failed, type:parse, pages>20, age<1h", id="filter"
         )
         self.table = JobTable(self.store.view, self.store.marks, clock=self.clock, id="jobs")
@@ -64,7 +65,11 @@ class MainBase(Screen[None]):
         self.load_bar = ProgressBar(
             total=None, show_eta=False, show_percentage=False, id="load-bar"
         )
-        self.store.view.subscribe(self.store_changed)
+        #: A live refresh round is applying its answers (``Loading.poll``): its changes are
+        #: painted on a cadence, and once when the round ends.
+        self.live_round = False
+        self._live_paint = Throttle(LIVE_REPAINT)
+        self.store.view.subscribe(self._rows_moved)
 
     def new_pane(self) -> DetailPane:
         return DetailPane(self.client, wall=self.clock)
@@ -84,6 +89,14 @@ class MainBase(Screen[None]):
         # each of the 200 pages a 100k list arrives in.
         if not self.loading_all:
             self.version += 1
+
+    def _rows_moved(self) -> None:
+        """The view's rows changed: a page, a poll's answer, a filter, a sort."""
+        if self.live_round:
+            if self._live_paint.ready():
+                self.repaint()
+            return
+        self.store_changed()
 
     def watch_loading_all(self, loading: bool) -> None:
         self.load_bar.display = loading

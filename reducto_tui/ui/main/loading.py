@@ -55,8 +55,19 @@ class Loading(MainBase):
     @work(exclusive=True, group="poll", exit_on_error=False)
     async def poll(self) -> None:
         self.poller.visible = self.table.visible_ids()
-        changes = await self.poller.poll_once()
+        self._hold_for_round(True)
+        try:
+            changes = await self.poller.poll_once()
+        except BaseException:  # cancelled (a newer round, or the app ends)
+            self._hold_for_round(False)
+            raise
         self.post_message(Polled(changes, ok=not self.poller.failures))
+
+    def _hold_for_round(self, held: bool) -> None:
+        """A round's answers arrive one job at a time: the table and the chrome follow them
+        on a cadence (``_rows_moved``) while it runs, and in full when it ends."""
+        self.live_round = held
+        self.table.hold_paint(held or self.loading_all)
 
     @on(PageArrived)
     def _page_arrived(self, message: PageArrived) -> None:
@@ -94,7 +105,7 @@ class Loading(MainBase):
             self.load_error = total.problem
             self.notify(total.problem, severity="warning")
         self.loading_all = False
-        self.table.hold_paint(False)
+        self.table.hold_paint(self.live_round)
         self._show_loaded()
 
     def _show_loaded(self) -> None:
@@ -103,6 +114,7 @@ class Loading(MainBase):
 
     @on(Polled)
     def _polled(self, message: Polled) -> None:
+        self._hold_for_round(False)
         if message.ok:
             self.last_updated = self.clock()
         self.repaint()

@@ -64,9 +64,11 @@ class MainScreen(Loading, Creating, DetailLayout, JobActions, Exporting, Archivi
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
+        # The view tells its listeners (the table, ``_rows_moved``): the header and the
+        # status line redraw once per key, not twice.
         self.store.view.set_filter(event.value)
         self.table.to_top()  # a new filter starts at its first match
-        self.store_changed()
+        self._show_now()
 
     @on(JobTable.Filtered)
     def _filtered(self) -> None:
@@ -112,9 +114,14 @@ class MainScreen(Loading, Creating, DetailLayout, JobActions, Exporting, Archivi
         self.sort(self.store.view.sort_column, not self.store.view.descending)
 
     def sort(self, column: str, descending: bool) -> None:
-        self.store.view.set_sort(column, descending)
+        self.store.view.set_sort(column, descending)  # its listeners redraw the chrome
         self.table.to_top()
-        self.store_changed()
+        self._show_now()
+
+    def _show_now(self) -> None:
+        """A user's filter or sort shows with the key, even during a live round's cadence."""
+        if self.live_round:
+            self.repaint()
 
     # ------------------------------------------------------------------ paging & refresh
 

@@ -150,6 +150,8 @@ class JobTable(ScrollView, can_focus=True):
         #: leave resizing and repainting to ``refresh_rows`` on the caller's cadence.
         self._paint_held = False
         self._styles: dict[str, Style] = {}
+        #: The table's own style while one frame is drawn (see ``render_lines``).
+        self._base: Style | None = None
         #: Where the "↑ N new" marker was drawn in the header: (first, end) column.
         self._marker: tuple[int, int] | None = None
         view.subscribe(self._view_changed)
@@ -387,22 +389,31 @@ class JobTable(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ drawing
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # ``rich_style`` walks every ancestor's styles each time it is read: once a frame,
+        # not once a line (it was most of a repaint's time, issue 14).
+        self._base = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._base = None
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.size.width
+        base = self.rich_style if self._base is None else self._base
         if y == 0:
             strip = self._header()
         else:
             index = int(scroll_y) + y - 1
             rows = self.view.shown
             if index >= len(rows):
-                return Strip.blank(width, self.rich_style)
+                return Strip.blank(width, base)
             if index == self.cursor:
                 self._seen = rows[index]
             strip = self._row(rows[index], index == self.cursor)
         # The theme's colours under every cell, blanks included (NO_COLOR's monochrome
         # filter needs a style on each).
-        base = self.rich_style
         return strip.crop_extend(int(scroll_x), int(scroll_x) + width, base).apply_style(base)
 
     def _style(self, name: str) -> Style:
