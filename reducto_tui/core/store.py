@@ -345,6 +345,9 @@ class JobView:
     SYNC_ROWS = 40_000
     #: Rows tested per scan step (about 10 ms of the slowest terms on a busy core).
     CHUNK = 10_000
+    #: ... and with the keystroke itself: enough for a screenful of most filters, the rest
+    #: follows between frames (issue 14: the keystroke's own work is what the user waits on).
+    FIRST_CHUNK = 2_500
 
     def __init__(self, store: JobStore) -> None:
         self.store = store
@@ -416,14 +419,15 @@ class JobView:
             return
         self._rows = []
         self._scan = (source, 0)
-        self.scan_step()
+        self.scan_step(min(self.FIRST_CHUNK, self.CHUNK))
 
-    def scan_step(self) -> bool:
-        """Test the next chunk of rows against the filter; True while rows are left."""
+    def scan_step(self, rows: int | None = None) -> bool:
+        """Test the next chunk of rows (``CHUNK`` unless told) against the filter; True
+        while rows are left."""
         if self._scan is None:
             return False
         source, done = self._scan
-        end = done + self.CHUNK
+        end = done + (rows or self.CHUNK)
         self._rows.extend(self.filter.apply(source[done:end]))
         self._ids = None
         if end >= len(source):

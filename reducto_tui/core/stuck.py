@@ -81,10 +81,10 @@ class StuckWatch:
         return FLOOR if p90 is None else max(FLOOR, FACTOR * p90)
 
     def is_stuck(self, row: JobRow, now: float) -> bool:
-        if not _may_be_stuck(row):
+        created = row.created
+        if created is None or not _may_be_stuck(row):
             return False
-        assert row.created is not None  # _may_be_stuck says so
-        return now - row.created > self.threshold(row.type)
+        return now - created > self.threshold(row.type)
 
     def stuck_rows(self, now: float) -> list[JobRow]:
         return [r for r in self.open.values() if self.is_stuck(r, now)]

@@ -123,6 +123,8 @@ class HeaderBar(Static):
     def __init__(self, services: Services, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.services = services
+        #: The theme's styles by name: the header redraws on every store change and key.
+        self._styles: dict[str, Style] = {}
 
     def on_mount(self) -> None:
         self._show()
@@ -143,10 +145,16 @@ class HeaderBar(Static):
         self._show()
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"header--{name}", partial=True)
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = self.get_component_rich_style(
+                f"header--{name}", partial=True
+            )
+        return style
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._styles.clear()
         self._show()  # a new theme: new colours in the text
 
     def _show(self) -> None:

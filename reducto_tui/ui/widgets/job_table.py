@@ -29,6 +29,7 @@ from reducto_tui.render.status import STYLES, status_label
 from reducto_tui.render.text import clean, file_name, shorten
 from reducto_tui.ui.archived import ARCHIVED_GLYPH
 from reducto_tui.ui.cadence import Throttle
+from reducto_tui.ui.widgets.scroll_size import set_scroll_size
 
 
 @dataclass(frozen=True)
@@ -179,25 +180,9 @@ class JobTable(ScrollView, can_focus=True):
         self.refresh()
 
     def _resize(self, size: Size) -> None:
-        """Set the scrollable size. ``virtual_size`` is a layout reactive: setting it lays out
-        the whole screen again (tens of ms), which only a change of width or of whether the
-        scrollbar shows needs; while rows come and go below the fold, only the scrollbar
-        and the table repaint (issue 14: twice a second while loading, every keystroke)."""
-        old = self.virtual_size
-        if size == old:
-            return
-        body = self.scrollable_content_region.height
-        scrolling = old.height > body and size.height > body and body > 0
-        if size.width != old.width or not scrolling or not self.show_vertical_scrollbar:
-            self.virtual_size = size
-            return
-        self.set_reactive(JobTable.virtual_size, size)
-        bar = self.vertical_scrollbar
-        bar.window_virtual_size = size.height
-        bar.refresh()
-        if self.scroll_y > self.max_scroll_y:
-            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
-        self.refresh()
+        # Without a screen layout while only the height changes (issue 14: twice a second
+        # while loading, every keystroke).
+        set_scroll_size(self, size)
 
     def hold_paint(self, held: bool) -> None:
         """Hold (or release) the table's own repaint on view changes, ``refresh_rows``

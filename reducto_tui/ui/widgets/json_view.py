@@ -17,12 +17,13 @@ from rich.highlighter import JSONHighlighter
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reducto_tui.render.json_lines import JsonLines
 from reducto_tui.render.text import clean
+from reducto_tui.ui.widgets.scroll_size import set_scroll_size
 
 _HIGHLIGHT = JSONHighlighter()
 _MATCH = Style(bgcolor="yellow", color="black")
@@ -50,6 +51,8 @@ class JsonView(ScrollView, can_focus=True):
         self._json: JsonLines | None = None
         self.query_text = ""
         self.match_line: int | None = None
+        #: The view's own style while one frame is drawn (see ``render_lines``).
+        self._base: Style | None = None
 
     def on_unmount(self) -> None:
         self.set_lines([])  # a closed pane's JSON goes at once, whatever still holds the view
@@ -89,7 +92,8 @@ class JsonView(ScrollView, can_focus=True):
     def grew(self) -> None:
         """More of the JSON's lines are indexed."""
         if self._json is not None:
-            self.virtual_size = Size(self.virtual_size.width, self.line_count)
+            # Four times a second while a big JSON is indexed: no screen layout for it.
+            set_scroll_size(self, Size(self.virtual_size.width, self.line_count))
             if self.query_text and self.match_line is None:
                 self.find(self.query_text)
 
@@ -123,12 +127,21 @@ class JsonView(ScrollView, can_focus=True):
         found = pattern.search(self._text, start) or pattern.search(self._text, 0, start)
         return None if found is None else bisect_right(self._starts, found.start()) - 1
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # ``rich_style`` walks every ancestor's styles: once a frame, not once a line.
+        self._base = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._base = None
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = int(scroll_y) + y
         width = self.size.width
+        base = self.rich_style if self._base is None else self._base
         if index >= self.line_count:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, base)
         # Only what can show: a megabyte-long line is cut before it is cleaned and coloured.
         shown = int(scroll_x) + width + 1
         raw = self.line(index, shown)[:shown]
@@ -143,4 +156,4 @@ class JsonView(ScrollView, can_focus=True):
                 for s in segments
             ]
         # A style on every cell, blanks included: NO_COLOR's monochrome filter needs one.
-        return Strip(segments).crop_extend(int(scroll_x), int(scroll_x) + width, self.rich_style)
+        return Strip(segments).crop_extend(int(scroll_x), int(scroll_x) + width, base)
