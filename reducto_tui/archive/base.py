@@ -90,6 +90,18 @@ class Archive(JobObserver, Protocol):
         """Jobs created in [since, until], newest first, a batch at a time."""
         ...
 
+    def change_cursor(self) -> int:
+        """Where :meth:`changed_since` starts to look: now (take it before a first read)."""
+        ...
+
+    def changed_since(
+        self, cursor: int, since: float | None = None
+    ) -> tuple[list[ArchivedJob], int]:
+        """Jobs created at or after ``since`` that other writers (other processes, other
+        people) stored or changed after ``cursor``, and the cursor for the next look. A job
+        may come twice; none that was committed after ``cursor`` is missed."""
+        ...
+
     def stats(self) -> ArchiveStats: ...
 
     def count_before(self, before: float) -> int:

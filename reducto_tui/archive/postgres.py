@@ -1,17 +1,26 @@
-"""The archive on a PostgreSQL server, shared by a team (psycopg 3 and a connection pool).
+"""The archive on a PostgreSQL server, shared by a team (psycopg 3 async, a connection pool).
+
+The pool (psycopg_pool's AsyncConnectionPool) lives on an event loop of the archive's own,
+on its own thread: the app's loop never waits on the server, and the CLI (which has no loop)
+uses the same code. The blocking methods of :class:`~reducto_tui.archive.Archive` hand a
+coroutine to that loop and wait for it; the app calls them from worker threads.
 
 Several writers on several machines upsert the same jobs: each batch is written in key
 order (so two batches never wait on each other's rows in opposite orders) and retried on
 a deadlock or serialisation failure; the upsert keeps the furthest status (records.WIN).
+Each row carries the id of the transaction that last wrote it (``changed``), so a reader
+asks for what others wrote since its last look (``changed_since``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
 import re
-import time
-from collections.abc import Iterator
-from typing import Any
+import threading
+from collections.abc import Coroutine, Iterator
+from typing import Any, TypeVar
 
 from reducto_tui.archive import records
 from reducto_tui.archive.base import (
@@ -29,15 +38,16 @@ from reducto_tui.archive.writer import BatchWriter
 try:
     import psycopg
     from psycopg import errors as pg_errors
-    from psycopg_pool import ConnectionPool
+    from psycopg_pool import AsyncConnectionPool
 except ImportError:  # pragma: no cover - the optional extra is missing
     psycopg = None  # type: ignore[assignment]
 
 LOG = logging.getLogger(__name__)
+T = TypeVar("T")
 
 TABLE = "reducto_tui_jobs"
 META = "reducto_tui_meta"
-SCHEMA = 1
+SCHEMA = 2
 MIGRATIONS = {
     1: [
         f"""CREATE TABLE IF NOT EXISTS {TABLE} (
@@ -53,12 +63,45 @@ MIGRATIONS = {
         )""",
         f"CREATE INDEX IF NOT EXISTS {TABLE}_at ON {TABLE} (at, job_key)",
     ],
+    # Who wrote a row last, and the transaction that did (rows from before: 0, "long ago").
+    2: [
+        f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS writer bytea",
+        f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS changed xid8 NOT NULL DEFAULT '0'",
+        f"CREATE INDEX IF NOT EXISTS {TABLE}_changed ON {TABLE} (changed)",
+    ],
 }
-UPSERT = records.upsert_sql(TABLE, "%s", "least")
 SELECT = (
     f"SELECT job_key, status, state, at, seen_at, listing, detail, body IS NOT NULL FROM {TABLE}"
 )
+#: The oldest transaction still running: every transaction that has not committed yet has
+#: this id or a later one, so reading from it next time misses no commit that comes late.
+HORIZON = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text"
 RETRIES = 5
+
+
+def upsert(writer: bytes) -> str:
+    return records.upsert_sql(
+        TABLE, "%s", "least", f"decode('{writer.hex()}', 'hex')", "pg_current_xact_id()"
+    )
+
+
+class _Loop:
+    """An event loop on a daemon thread: the pool's home. ``run`` waits for a coroutine from
+    any other thread (never from this one)."""
+
+    def __init__(self, name: str) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, name=name, daemon=True)
+        self._thread.start()
+
+    def run(self, coro: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result()
+
+    def stop(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(5)
+        if not self._thread.is_alive():
+            self.loop.close()
 
 
 class PostgresArchive(BatchedArchive):
@@ -70,34 +113,51 @@ class PostgresArchive(BatchedArchive):
             )
         self.location = safe_url(url)
         self._url = url
+        self._me = os.urandom(8)
+        self._upsert = upsert(self._me)
+        self._loop = _Loop("archive-postgres-io")
         try:
-            with psycopg.connect(url, connect_timeout=max(1, int(timeout))) as conn:
-                self._migrate(conn)
-            self._pool = ConnectionPool(
+            self._pool = self._loop.run(self._open(url, timeout))
+        except BaseException:
+            self._loop.stop()
+            raise
+        self._writer = BatchWriter(self._write_rows, "archive-postgres")
+
+    async def _open(self, url: str, timeout: float) -> AsyncConnectionPool:
+        connect_timeout = max(1, int(timeout))
+        try:
+            conn = await psycopg.AsyncConnection.connect(url, connect_timeout=connect_timeout)
+            async with conn:
+                await self._migrate(conn)
+            pool: AsyncConnectionPool = AsyncConnectionPool(
                 url,
                 min_size=1,
                 max_size=4,
                 timeout=max(timeout, 30.0),
-                kwargs={"connect_timeout": max(1, int(timeout))},
-                open=True,
+                kwargs={"connect_timeout": connect_timeout},
+                open=False,
             )
+            await pool.open(wait=True, timeout=max(timeout, 30.0))
         except psycopg.Error as exc:
             raise ArchiveError(
                 f"The archive {self.location} cannot be used: {self._hide(str(exc))}"
             ) from None
-        self._writer = BatchWriter(self._write_rows, "archive-postgres")
+        return pool
 
     def _hide(self, text: str) -> str:
         match = re.search(r"//[^/:@]*:([^/@]*)@", self._url)
         text = text.strip().splitlines()[0] if text.strip() else "unknown error"
         return text.replace(match.group(1), "***") if match and match.group(1) else text
 
-    def _migrate(self, conn: psycopg.Connection[Any]) -> None:
-        with conn.transaction():
+    async def _migrate(self, conn: psycopg.AsyncConnection[Any]) -> None:
+        async with conn.transaction():
             # One migrating process at a time; the others find the work done.
-            conn.execute("SELECT pg_advisory_xact_lock(hashtext('reducto_tui_archive'))")
-            conn.execute(f"CREATE TABLE IF NOT EXISTS {META} (key text PRIMARY KEY, value text)")
-            row = conn.execute(f"SELECT value FROM {META} WHERE key = 'schema'").fetchone()
+            await conn.execute("SELECT pg_advisory_xact_lock(hashtext('reducto_tui_archive'))")
+            await conn.execute(
+                f"CREATE TABLE IF NOT EXISTS {META} (key text PRIMARY KEY, value text)"
+            )
+            cur = await conn.execute(f"SELECT value FROM {META} WHERE key = 'schema'")
+            row = await cur.fetchone()
             version = int(row[0]) if row else 0
             if version > SCHEMA:
                 raise ArchiveError(
@@ -106,8 +166,8 @@ class PostgresArchive(BatchedArchive):
                 )
             for step in range(version + 1, SCHEMA + 1):
                 for statement in MIGRATIONS[step]:
-                    conn.execute(statement)
-            conn.execute(
+                    await conn.execute(statement)
+            await conn.execute(
                 f"INSERT INTO {META} VALUES ('schema', %s) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (str(max(version, SCHEMA)),),
@@ -116,33 +176,41 @@ class PostgresArchive(BatchedArchive):
     # ---------------------------------------------------------------- writing
 
     def _write_rows(self, rows: list[Row]) -> None:
-        ordered = sorted(rows, key=lambda row: row.job_key)
+        self._loop.run(self._write(sorted(rows, key=lambda row: row.job_key)))
+
+    async def _write(self, ordered: list[Row]) -> None:
         for attempt in range(RETRIES):
             try:
-                with self._pool.connection() as conn, conn.transaction():
-                    conn.cursor().executemany(UPSERT, ordered)
+                async with self._pool.connection() as conn, conn.transaction():
+                    await conn.cursor().executemany(self._upsert, ordered)
                 return
             except (pg_errors.DeadlockDetected, pg_errors.SerializationFailure):
                 if attempt == RETRIES - 1:
                     raise
-                time.sleep(0.05 * (attempt + 1))
+                await asyncio.sleep(0.05 * (attempt + 1))
             except psycopg.Error as exc:
                 raise ArchiveError(self._hide(str(exc))) from None
 
     def close(self) -> None:
         self._writer.stop()
-        self._pool.close()
+        try:
+            self._loop.run(self._pool.close())
+        finally:
+            self._loop.stop()
 
     # ---------------------------------------------------------------- reading
 
-    def _query(self, sql: str, args: tuple[Any, ...] = ()) -> list[Any]:
+    def _query(self, sql: str, args: tuple[Any, ...] = (), verb: str = "read") -> list[Any]:
+        return self._loop.run(self._aquery(sql, args, verb))
+
+    async def _aquery(self, sql: str, args: tuple[Any, ...], verb: str) -> list[Any]:
         try:
-            with self._pool.connection() as conn:
-                cur = conn.execute(sql, args)
-                return cur.fetchall() if cur.description else []
+            async with self._pool.connection() as conn:
+                cur = await conn.execute(sql, args)
+                return await cur.fetchall() if cur.description else []
         except psycopg.Error as exc:
             raise ArchiveError(
-                f"The archive {self.location} cannot be read: {self._hide(str(exc))}"
+                f"The archive {self.location} cannot be {verb}: {self._hide(str(exc))}"
             ) from None
 
     def get(self, job_id: str) -> ArchivedJob | None:
@@ -206,11 +274,45 @@ class PostgresArchive(BatchedArchive):
         self.flush()
         return int(self._query(f"SELECT count(*) FROM {TABLE} WHERE at < %s", (before,))[0][0])
 
+    def change_cursor(self) -> int:
+        return int(self._query(HORIZON)[0][0])
+
+    def changed_since(
+        self, cursor: int, since: float | None = None
+    ) -> tuple[list[ArchivedJob], int]:
+        return self._loop.run(self._changed_since(cursor, since))
+
+    async def _changed_since(
+        self, cursor: int, since: float | None
+    ) -> tuple[list[ArchivedJob], int]:
+        low = float("-inf") if since is None else since
+        try:
+            async with self._pool.connection() as conn:
+                # The horizon first: a transaction that commits after the rows are read
+                # has an id at or above it, so the next look (from it) finds its rows.
+                horizon = await (await conn.execute(HORIZON)).fetchone()
+                cur = await conn.execute(
+                    f"{SELECT} WHERE changed >= %s::text::xid8 "
+                    "AND writer IS DISTINCT FROM %s AND at >= %s",
+                    (str(cursor), self._me, low),
+                )
+                rows = await cur.fetchall()
+        except psycopg.Error as exc:
+            raise ArchiveError(
+                f"The archive {self.location} cannot be read: {self._hide(str(exc))}"
+            ) from None
+        assert horizon is not None
+        return [_job(r) for r in rows], int(horizon[0])
+
     def prune(self, before: float) -> int:
         self.flush()
+        return self._loop.run(self._prune(before))
+
+    async def _prune(self, before: float) -> int:
         try:
-            with self._pool.connection() as conn:
-                return conn.execute(f"DELETE FROM {TABLE} WHERE at < %s", (before,)).rowcount
+            async with self._pool.connection() as conn:
+                cur = await conn.execute(f"DELETE FROM {TABLE} WHERE at < %s", (before,))
+                return cur.rowcount
         except psycopg.Error as exc:
             raise ArchiveError(
                 f"The archive {self.location} cannot be pruned: {self._hide(str(exc))}"
@@ -218,10 +320,16 @@ class PostgresArchive(BatchedArchive):
 
     def vacuum(self) -> None:
         self.flush()
+        self._loop.run(self._vacuum())
+
+    async def _vacuum(self) -> None:
         try:
-            with self._pool.connection() as conn:
-                conn.autocommit = True
-                conn.execute(f"VACUUM {TABLE}")
+            async with self._pool.connection() as conn:
+                await conn.set_autocommit(True)  # VACUUM runs outside a transaction
+                try:
+                    await conn.execute(f"VACUUM {TABLE}")
+                finally:
+                    await conn.set_autocommit(False)
         except psycopg.Error as exc:
             raise ArchiveError(
                 f"The archive {self.location} cannot be vacuumed: {self._hide(str(exc))}"

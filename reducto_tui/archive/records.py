@@ -182,7 +182,9 @@ WIN = (
 )
 
 
-def upsert_sql(table: str, placeholder: str, least: str) -> str:
+def upsert_sql(table: str, placeholder: str, least: str, writer: str, changed: str) -> str:
+    """``writer``: SQL for who writes (a literal); ``changed``: SQL for the change marker
+    every row this transaction writes gets (what ``changed_since`` reads past)."""
     marks = ", ".join([placeholder] * len(COLUMNS))
 
     def pick(col: str) -> str:
@@ -199,11 +201,14 @@ def upsert_sql(table: str, placeholder: str, least: str) -> str:
         )
 
     sets = [
-        *(pick(c) for c in ("status", "state", "stage", "seen_at")),
+        # The writer is the one whose answer the row now holds (read back by the others).
+        *(pick(c) for c in ("status", "state", "stage", "seen_at", "writer")),
         f"at = {least}(jobs.at, excluded.at)",
         *(part(c) for c in ("listing", "detail", "body")),
+        "changed = excluded.changed",
     ]
     return (
-        f"INSERT INTO {table} AS jobs ({', '.join(COLUMNS)}) VALUES ({marks}) "
+        f"INSERT INTO {table} AS jobs ({', '.join(COLUMNS)}, writer, changed) "
+        f"VALUES ({marks}, {writer}, {changed}) "
         f"ON CONFLICT (job_key) DO UPDATE SET {', '.join(sets)}"
     )

@@ -22,7 +22,7 @@ from reducto_tui.archive.records import Row
 from reducto_tui.archive.writer import BatchWriter
 
 #: Bump with a new entry in MIGRATIONS; a file from a newer version is left alone.
-SCHEMA = 1
+SCHEMA = 2
 MIGRATIONS = {
     1: """
     CREATE TABLE jobs (
@@ -38,8 +38,23 @@ MIGRATIONS = {
     );
     CREATE INDEX jobs_at ON jobs (at, job_key);
     """,
+    # Who wrote a row last and in which transaction (one number per committed batch, from
+    # ``changes``): a reader asks for what others changed since its last look.
+    2: """
+    ALTER TABLE jobs ADD COLUMN writer BLOB;
+    ALTER TABLE jobs ADD COLUMN changed INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX jobs_changed ON jobs (changed);
+    CREATE TABLE changes (n INTEGER NOT NULL);
+    INSERT INTO changes VALUES (0);
+    """,
 }
-UPSERT = records.upsert_sql("jobs", "?", "min")
+
+
+def upsert(writer: bytes) -> str:
+    """The upsert of one writer: its rows get the number of the batch being written."""
+    return records.upsert_sql("jobs", "?", "min", f"x'{writer.hex()}'", "(SELECT n FROM changes)")
+
+
 SELECT = "SELECT job_key, status, state, at, seen_at, listing, detail, body IS NOT NULL FROM jobs"
 
 
@@ -72,6 +87,8 @@ class SqliteArchive(BatchedArchive):
             self._write_db = self._connect(timeout)
         except sqlite3.Error as exc:
             raise _problem(path, exc) from exc
+        self._me = os.urandom(8)
+        self._upsert = upsert(self._me)
         self._writer = BatchWriter(self._write_rows, "archive-sqlite")
 
     def _connect(self, timeout: float) -> sqlite3.Connection:
@@ -110,9 +127,10 @@ class SqliteArchive(BatchedArchive):
 
     def _write_rows(self, rows: list[Row]) -> None:
         db = self._write_db
-        db.execute("BEGIN IMMEDIATE")
+        db.execute("BEGIN IMMEDIATE")  # writers take turns: batch numbers follow commits
         try:
-            db.executemany(UPSERT, rows)
+            db.execute("UPDATE changes SET n = n + 1")
+            db.executemany(self._upsert, rows)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -177,6 +195,30 @@ class SqliteArchive(BatchedArchive):
             cursor = (float(last[3]), bytes(last[0]))
             if len(rows) < batch:
                 return
+
+    def change_cursor(self) -> int:
+        return int(self._query("SELECT n FROM changes")[0][0])
+
+    def changed_since(
+        self, cursor: int, since: float | None = None
+    ) -> tuple[list[ArchivedJob], int]:
+        low = float("-inf") if since is None else since
+        try:
+            with self._lock:
+                db = self._read
+                db.execute("BEGIN")  # one snapshot for the number and the rows
+                try:
+                    now = int(db.execute("SELECT n FROM changes").fetchone()[0])
+                    rows = db.execute(
+                        f"{SELECT} WHERE changed > ? AND changed <= ? AND writer IS NOT ? "
+                        "AND at >= ?",
+                        (cursor, now, self._me, low),
+                    ).fetchall()
+                finally:
+                    db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise _problem(self.path, exc) from exc
+        return [_job(r) for r in rows], now
 
     def stats(self) -> ArchiveStats:
         stats = ArchiveStats(self.location)

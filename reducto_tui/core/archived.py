@@ -44,12 +44,19 @@ class ArchiveFeed:
         self.oldest: float | None = None
         #: The creation-time span the last :meth:`load_older` read; None: nothing was older.
         self.older_span: tuple[float, float] | None = None
+        #: The range of creation times loaded so far starts here (None: from the start).
+        self.since: float | None = None
+        #: Where the next look for other writers' jobs starts (None: nothing loaded yet).
+        self.cursor: int | None = None
 
     async def load(
         self, days: float | None = None, on_batch: Callable[[Changes], None] | None = None
     ) -> int:
         """Jobs created in the last ``days`` (all when None); how many were new to the list."""
         since = None if days is None else self.clock() - days * DAY
+        if self.cursor is None:  # before the first read: what is written meanwhile comes next
+            self.cursor = await asyncio.to_thread(self.archive.change_cursor)
+        self.since = since
         added = await self._stream(since, None, on_batch)
         # Everything from `since` on is in the list now: "load older" goes on below it.
         low = -math.inf if since is None else since
@@ -72,12 +79,31 @@ class ArchiveFeed:
         added = await self._stream(since, newest, on_batch)
         self.oldest = since if self.oldest is None else min(self.oldest, since)
         self.older_span = (since, newest)
+        if self.since is not None:
+            self.since = min(self.since, since)
         return added
 
     def _newest_at_or_before(self, until: float) -> float | None:
         for batch in self.archive.iter_jobs(None, until, 1):
             return batch[0].at if batch else None
         return None
+
+    async def refresh(self) -> Changes:
+        """Jobs in the loaded range that others stored or changed since the last look (a
+        colleague's app, a cron'd ``jobs watch``): new ones join the list, archived rows
+        take their newer status."""
+        cursor = self.cursor
+        if cursor is None:
+            return Changes()
+
+        def read() -> tuple[list[JobRow], int]:
+            jobs, after = self.archive.changed_since(cursor, self.since)
+            return _rows(jobs), after
+
+        rows, self.cursor = await asyncio.to_thread(read)
+        changes = self.store.add_archived(rows)
+        self.loaded += len(changes.added)
+        return changes
 
     async def _stream(
         self,

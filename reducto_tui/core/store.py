@@ -156,11 +156,14 @@ class JobStore:
 
     def add_archived(self, rows: list[JobRow]) -> Changes:
         """Rows from the archive (``archived`` set) below the loaded ones; a job the API
-        returned stays as the API said."""
+        returned stays as the API said, an archived one takes the newer answer."""
         changes = Changes()
         base = self.rows[-1].order + 1 if self.rows else 0
         for row in rows:
-            if row.job_id in self.by_id:
+            known = self.by_id.get(row.job_id)
+            if known is not None:
+                if known.archived:
+                    self._upsert_one(row, changes)
                 continue
             row.order = base + len(changes.added)
             self.by_id[row.job_id] = row

@@ -171,6 +171,7 @@ async def test_the_app_and_the_cli_write_one_archive_at_once(tmp_path: Path) -> 
             )
             out, err = cli.communicate(timeout=120)
             assert cli.returncode == 0, err
+            assert "archive" not in err.lower(), err  # the CLI's writes were not dropped
             assert app.main.archive is not None and app.main.archive.problem is None
     assert len(out.split()) == 1500
     rows = sqlite3.connect(db).execute("SELECT job_key FROM jobs").fetchall()

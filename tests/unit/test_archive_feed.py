@@ -125,6 +125,33 @@ async def test_a_job_the_api_returns_again_is_no_longer_marked_archived(
     assert len(changes.changed) == 20 and not changes.added
 
 
+async def test_a_refresh_brings_what_another_writer_stored_and_leaves_live_jobs_alone(
+    sim: Simulator, clock: FakeClock, archive: SqliteArchive, tmp_path: Path
+) -> None:
+    store = JobStore(clock=clock)
+    async with in_process_client(sim, observer=archive) as client:
+        first = await client.list_jobs(None, 20)
+    store.add_page(first.jobs, first.next_cursor)
+    feed = ArchiveFeed(archive, store, clock=clock)
+    await feed.load(days=7)
+    assert not await feed.refresh()  # its own writes are not news
+
+    live = first.jobs[0]
+    other = SqliteArchive(tmp_path / "a.sqlite3")  # another process on the same file
+    try:
+        old = _old_jobs(other, 3, newest_age_days=1)
+        other_status = "Failed" if live.status != "Failed" else "Completed"
+        other.saw_jobs([live.model_copy(update={"status": other_status})])  # another view
+        assert other.flush()
+    finally:
+        other.close()
+    changes = await feed.refresh()
+    assert {r.job_id for r in changes.added} == set(old)
+    assert all(store.by_id[j].archived for j in old)
+    assert store.by_id[live.job_id].status == live.status != other_status  # as the API said
+    assert not await feed.refresh()
+
+
 async def test_results_of_jobs_that_complete_are_archived_politely(
     clock: FakeClock, archive: SqliteArchive
 ) -> None:

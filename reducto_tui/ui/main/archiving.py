@@ -46,6 +46,7 @@ class Archiving(MainBase):
     _after_open: Callable[[], object] = staticmethod(lambda: None)
     _archive_paint = Throttle()
     _archive_loading = False
+    _refresh_problem = ""
 
     def is_archive_loading(self) -> bool:
         """Archived jobs are still streaming into the list."""
@@ -118,6 +119,30 @@ class Archiving(MainBase):
         if message.done or self._archive_paint.ready():
             keep_loaded_jobs_out_of_gc()
             self.repaint()
+
+    def refreshed(self) -> None:
+        super().refreshed()
+        if self.feed is not None:
+            self._refresh_archived()
+
+    @work(exclusive=True, group="archive-refresh", exit_on_error=False)
+    async def _refresh_archived(self) -> None:
+        """What others stored since the last look joins the list (a shared archive)."""
+        feed = self.feed
+        if feed is None:
+            return
+        try:
+            changes = await feed.refresh()
+        except ArchiveError as exc:
+            if str(exc) != self._refresh_problem:  # once, not at every refresh
+                self._refresh_problem = str(exc)
+                self.notify(clean(str(exc)), severity="warning")
+            return
+        self._refresh_problem = ""
+        if changes:
+            keep_loaded_jobs_out_of_gc()
+            self.repaint()
+            self.notify_finished(changes.finished)
 
     def action_load_older(self) -> None:
         if self.feed is None:

@@ -124,6 +124,9 @@ class MainBase(Screen[None]):
             self.table.refresh_rows()
             self.version += 1
 
+    def refreshed(self) -> None:
+        """A live refresh round is done (the archive then reads what others stored)."""
+
     def notify_finished(self, rows: list[JobRow]) -> None:
         """A toast (and the bell, if configured) for marked or open jobs that finished."""
         for row in rows:

@@ -119,3 +119,4 @@ class Loading(MainBase):
             self.last_updated = self.clock()
         self.repaint()
         self.notify_finished(message.changes.finished)
+        self.refreshed()
