@@ -62,10 +62,18 @@ class BatchWriter:
         self._queue.put(marker)
         return marker.done.wait(timeout)
 
-    def stop(self, timeout: float = 30.0) -> None:
+    def stop(self, timeout: float = 600.0) -> None:
+        """Store everything queued, then end the thread. Writes are bounded (each batch ends
+        or fails within the database's timeouts), so this waits for them; rows still waiting
+        after ``timeout`` are said lost in ``problem``, never dropped without a word."""
         if self._thread.is_alive():
             self._queue.put(_STOP)
             self._thread.join(timeout)
+            if self._thread.is_alive() and self.problem is None:
+                self.problem = (
+                    f"The archive was still storing jobs after {timeout:.0f} s: "
+                    "the ones still waiting were not stored."
+                )
 
     # ---------------------------------------------------------------- the thread
 
