@@ -85,9 +85,14 @@ class Archive(JobObserver, Protocol):
     def ids_with_prefix(self, prefix: str, limit: int = 10) -> list[str]: ...
 
     def iter_jobs(
-        self, since: float | None = None, until: float | None = None, batch: int = READ_BATCH
+        self,
+        since: float | None = None,
+        until: float | None = None,
+        batch: int = READ_BATCH,
+        first: int | None = None,
     ) -> Iterator[list[ArchivedJob]]:
-        """Jobs created in [since, until], newest first, a batch at a time."""
+        """Jobs created in [since, until], newest first, a batch at a time (the first one
+        ``first`` jobs long when given: a screenful, shown before the rest is read)."""
         ...
 
     def change_cursor(self) -> int:

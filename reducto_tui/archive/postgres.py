@@ -232,24 +232,28 @@ class PostgresArchive(BatchedArchive):
         return [records.job_id_of(bytes(r[0])) for r in rows]
 
     def iter_jobs(
-        self, since: float | None = None, until: float | None = None, batch: int = READ_BATCH
+        self,
+        since: float | None = None,
+        until: float | None = None,
+        batch: int = READ_BATCH,
+        first: int | None = None,
     ) -> Iterator[list[ArchivedJob]]:
         low = float("-inf") if since is None else since
         cursor: tuple[float, bytes] = (float("inf") if until is None else until, b"\xff")
-        first = True
+        op = "<="
         while True:
-            op = "<=" if first else "<"
+            limit = first if first and op == "<=" else batch
             rows = self._query(
                 f"{SELECT} WHERE at >= %s AND (at, job_key) {op} (%s, %s) "
                 "ORDER BY at DESC, job_key DESC LIMIT %s",
-                (low, cursor[0], cursor[1], batch),
+                (low, cursor[0], cursor[1], limit),
             )
-            first = False
+            op = "<"
             if not rows:
                 return
             yield [_job(r) for r in rows]
             cursor = (float(rows[-1][3]), bytes(rows[-1][0]))
-            if len(rows) < batch:
+            if len(rows) < limit:
                 return
 
     def stats(self) -> ArchiveStats:

@@ -170,30 +170,34 @@ class SqliteArchive(BatchedArchive):
         return [records.job_id_of(bytes(r[0])) for r in rows]
 
     def iter_jobs(
-        self, since: float | None = None, until: float | None = None, batch: int = READ_BATCH
+        self,
+        since: float | None = None,
+        until: float | None = None,
+        batch: int = READ_BATCH,
+        first: int | None = None,
     ) -> Iterator[list[ArchivedJob]]:
         low = float("-inf") if since is None else since
         cursor: tuple[float, bytes] = (
             float("inf") if until is None else until,
             b"\xff",
         )  # no UTF-8 has 0xff
-        first = True
+        # The first batch includes `until` itself; later ones start below the cursor.
+        op = "<="
         while True:
-            # The first batch includes `until` itself; later ones start below the cursor.
-            op = "<=" if first else "<"
+            limit = first if first and op == "<=" else batch
             rows = self._query(
                 f"{SELECT} WHERE at >= ? AND (at, job_key) {op} (?, ?) "
                 "ORDER BY at DESC, job_key DESC LIMIT ?",
-                (low, cursor[0], cursor[1], batch),
+                (low, cursor[0], cursor[1], limit),
             )
-            first = False
+            op = "<"
             if not rows:
                 return
             jobs = [_job(r) for r in rows]
             yield jobs
             last = rows[-1]
             cursor = (float(last[3]), bytes(last[0]))
-            if len(rows) < batch:
+            if len(rows) < limit:
                 return
 
     def change_cursor(self) -> int:

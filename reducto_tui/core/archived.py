@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 
 from reducto_tui.archive import Archive, ArchivedJob
 from reducto_tui.core.rows import JobRow, row_from_job
@@ -15,6 +15,8 @@ from reducto_tui.core.store import Changes, JobStore
 DAY = 86400.0
 #: Archived jobs per batch: a page's worth, so the first rows show as soon as a page would.
 BATCH = 500
+#: The first batch: a screenful, read and shown before the rest streams in.
+FIRST = 100
 
 
 def _rows(batch: list[ArchivedJob]) -> list[JobRow]:
@@ -50,14 +52,19 @@ class ArchiveFeed:
         self.cursor: int | None = None
 
     async def load(
-        self, days: float | None = None, on_batch: Callable[[Changes], None] | None = None
+        self,
+        days: float | None = None,
+        on_batch: Callable[[Changes], None] | None = None,
+        shown: Callable[[], Awaitable[None]] | None = None,
     ) -> int:
-        """Jobs created in the last ``days`` (all when None); how many were new to the list."""
+        """Jobs created in the last ``days`` (all when None); how many were new to the list.
+        ``shown``: awaited after the first screenful, until it is on screen (the rest would
+        otherwise compete with painting it)."""
         since = None if days is None else self.clock() - days * DAY
         if self.cursor is None:  # before the first read: what is written meanwhile comes next
             self.cursor = await asyncio.to_thread(self.archive.change_cursor)
         self.since = since
-        added = await self._stream(since, None, on_batch)
+        added = await self._stream(since, None, on_batch, shown)
         # Everything from `since` on is in the list now: "load older" goes on below it.
         low = -math.inf if since is None else since
         self.oldest = low if self.oldest is None else min(self.oldest, low)
@@ -110,8 +117,11 @@ class ArchiveFeed:
         since: float | None,
         until: float | None,
         on_batch: Callable[[Changes], None] | None,
+        shown: Callable[[], Awaitable[None]] | None = None,
     ) -> int:
-        batches: Iterator[list[ArchivedJob]] = self.archive.iter_jobs(since, until, BATCH)
+        batches: Iterator[list[ArchivedJob]] = self.archive.iter_jobs(
+            since, until, BATCH, first=FIRST
+        )
 
         def next_rows() -> list[JobRow] | None:
             batch = next(batches, None)
@@ -130,3 +140,6 @@ class ArchiveFeed:
             self.loaded += len(changes.added)
             if on_batch is not None:
                 on_batch(changes)
+            if shown is not None:
+                await shown()
+                shown = None

@@ -144,6 +144,10 @@ def test_range_reads_are_newest_first_within_the_bounds(archive: Archive) -> Non
         j.job_id for b in archive.iter_jobs(low.timestamp(), high.timestamp(), batch=4) for j in b
     ]
     assert got == [f"j{d:02d}" for d in range(20, 4, -1)]
+    # A screenful first, then the usual batches, the same jobs in the same order.
+    batches = list(archive.iter_jobs(low.timestamp(), high.timestamp(), batch=5, first=2))
+    assert [len(b) for b in batches] == [2, 5, 5, 4]
+    assert [j.job_id for b in batches for j in b] == got
 
 
 def test_results_are_stored_compressed(sim: Simulator, clock: FakeClock, archive: Archive) -> None:
