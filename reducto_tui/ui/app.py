@@ -211,7 +211,8 @@ class ReductoApp(App[None]):
             self.run_worker(open_studio(self, row.job_id, detail), group="studio")
 
     def action_credits_column(self) -> None:
-        self.main.table.toggle_credits()
+        if not self.main.table.toggle_credits():
+            self.notify("The Credits column is on, but the window is too narrow to show it.")
 
     def action_help(self) -> None:
         if isinstance(self.screen, OwnKeys):

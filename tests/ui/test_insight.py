@@ -217,6 +217,29 @@ async def test_credits_column_toggles(sim: Simulator, clock: FakeClock) -> None:
         assert "Credits" not in titles()
 
 
+async def test_credits_asked_for_on_a_narrow_terminal_shows_or_says_why_not(
+    sim: Simulator, clock: FakeClock
+) -> None:
+    app = make_app(sim, clock)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await wait_loaded(pilot, app)
+
+        def titles() -> str:
+            return next(x for x in screen_lines(app) if "Job ID" in x and "Status" in x)
+
+        assert "Credits" not in titles() and "Duration" in titles()
+        await pilot.press("dollar_sign")
+        await pilot.pause()
+        # Asked for, the column takes the place of columns nobody asked for.
+        assert titles().rstrip().endswith("Credits") and "Duration" not in titles()
+        await pilot.press("dollar_sign")
+        await pilot.pause()
+        assert "Credits" not in titles() and "Duration" in titles()
+        await pilot.resize_terminal(60, 30)
+        await pilot.press("dollar_sign")
+        await settle(pilot, lambda: any("too narrow" in t for t in toasts(app)))
+
+
 async def test_o_shows_the_studio_link_when_there_is_no_browser(
     sim: Simulator, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:

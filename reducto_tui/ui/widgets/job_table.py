@@ -54,8 +54,9 @@ COLUMNS = (
     Column("duration", "Duration", 11, "duration", 3),
     Column("progress", "Progress", 12, None, 4),
 )
-#: Shown when ``show_credits`` (config ``credits_column`` or the ``$`` toggle).
-CREDITS = Column("credits", "Credits", 8, None, 5)
+#: Shown when ``show_credits`` (config ``credits_column`` or the ``$`` toggle). Asked for, it
+#: stays longer than pages, duration and progress on a narrow terminal.
+CREDITS = Column("credits", "Credits", 8, None, 1)
 MIN_SOURCE = 14
 NEAR_END_ROWS = 20
 #: Seconds between repaints while a long filter scan fills the table.
@@ -349,10 +350,11 @@ class JobTable(ScrollView, can_focus=True):
     # ------------------------------------------------------------------ layout
 
     def toggle_credits(self) -> bool:
+        """Show or hide the Credits column; False when it is on but the window is too narrow."""
         self.show_credits = not self.show_credits
         self._layout_columns(self.size.width)
         self.refresh_rows()
-        return self.show_credits
+        return not self.show_credits or CREDITS in self._columns
 
     def _layout_columns(self, width: int) -> None:
         columns = [*COLUMNS, CREDITS] if self.show_credits else list(COLUMNS)
