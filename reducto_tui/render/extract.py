@@ -74,9 +74,11 @@ def citations_table(response: ExtractResponse) -> RenderableType:
         bbox: dict[str, Any] = raw_box if isinstance(raw_box, dict) else {}
         table.add_row(
             safe_text(path, single_line=True),
-            str(bbox.get("page", "?")),
+            # Text, not str: a str cell is read as markup, and str() of a 5,000-digit page
+            # raises; safe_text escapes and degrades to "unknown" instead.
+            safe_text(bbox.get("page", "?"), single_line=True),
             _box(bbox),
-            clean(str(cite.get("confidence", "")), True),
+            safe_text(cite.get("confidence", ""), single_line=True),
             safe_text(cite.get("content", ""), single_line=True),
         )
     return table

@@ -120,3 +120,16 @@ def test_sentence_keeps_the_case_of_quoted_server_text() -> None:
     assert sentence("cancelled 1 job; job AbC-\\x1b[2J failed: HTTP 400") == (
         "Cancelled 1 job; job AbC-\\x1b[2J failed: HTTP 400"
     )
+
+
+def test_a_hostile_citation_page_and_confidence_are_shown_as_text() -> None:
+    from reducto_tui.api.models import ExtractResponse
+    from reducto_tui.render.extract import citations_table
+
+    cites = [
+        {"bbox": {"page": "\x1b[2J[red]3", "left": 0}, "content": "a", "confidence": "[b]hi"},
+        {"bbox": {"page": 10**5000}, "content": "b", "confidence": 10**5000},
+    ]
+    shown = plain(citations_table(ExtractResponse(citations=[{"total": cites}])))
+    assert "\x1b" not in shown and "│ \\x1b… │" in shown and "│ [b]hi │" in shown
+    assert "│ unkn… │" in shown  # a number too long to print degrades, it does not raise
