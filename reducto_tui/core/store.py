@@ -362,6 +362,9 @@ class JobView:
         self._rows: list[JobRow] = self._sorted
         #: An unfinished filter pass: (the rows it goes through, how far it got).
         self._scan: tuple[list[JobRow], int] | None = None
+        #: The scan's list is its own (copied before a change edits it: it may be the
+        #: sorted list or a cached result).
+        self._scan_owned = False
         self._ids: set[str] | None = None
         self._cache: dict[str, tuple[float, list[JobRow]]] = {}
         self._listeners: list[Callable[[], None]] = []
@@ -422,6 +425,7 @@ class JobView:
             return
         self._rows = []
         self._scan = (source, 0)
+        self._scan_owned = False
         self.scan_step(min(self.FIRST_CHUNK, self.CHUNK))
 
     def scan_step(self, rows: int | None = None) -> bool:
@@ -520,9 +524,9 @@ class JobView:
     def apply(self, changes: Changes) -> None:
         if not changes:
             return
-        # Moves and merges keep a whole result in order: finish an unfinished pass first
-        # (once; the result then follows each change in O(log n)).
-        self.finish_scan()
+        # An unfinished pass goes on: a changed row is tested now if the pass has gone
+        # past its place, else it waits in the pass's list (issue 14: finishing the pass
+        # on every polled change took most of a second at 1M rows, mid-keystroke).
         self._cache.clear()
         self._ids = None
         added = changes.added
@@ -538,6 +542,7 @@ class JobView:
         """``row`` changed in place; ``row.key`` is still the key it is filed under."""
         desc = self.descending
         at = _find(self._rows, row, desc) if self.filtered else None
+        self._unscan(row)
         key = self._keyf(row)
         if key != row.key:
             index = _find(self._sorted, row, desc)
@@ -551,16 +556,54 @@ class JobView:
         if self.filtered:
             if at is not None:
                 del self._rows[at]
-            if self.filter.matches(row):
-                self._rows.insert(_bisect(self._rows, row, desc), row)
+            self._place(row)
+
+    def _unscan(self, row: JobRow) -> None:
+        """Take ``row`` (still filed under its old key) out of an unfinished pass's list."""
+        if self._scan is None:
+            return
+        source, done = self._scan
+        index = _find(source, row, self.descending)
+        if index is None:
+            return
+        source = self._own_scan()
+        del source[index]
+        self._scan = (source, done - 1 if index < done else done)
+
+    def _own_scan(self) -> list[JobRow]:
+        """The unfinished pass's list, copied first if it is not its own yet."""
+        assert self._scan is not None
+        source, done = self._scan
+        if not self._scan_owned:
+            source, self._scan_owned = list(source), True
+            self._scan = (source, done)
+        return source
+
+    def _place(self, row: JobRow) -> None:
+        """Put a changed or new row where the filtered result wants it: tested now, or,
+        while a pass has not reached its place, in the pass's list."""
+        desc = self.descending
+        if self._scan is not None:
+            source, done = self._scan
+            if done < len(source) and not _before(row, source[done], desc):
+                source = self._own_scan()
+                source.insert(_bisect(source, row, desc), row)
+                return
+        if self.filter.matches(row):
+            self._rows.insert(_bisect(self._rows, row, desc), row)
 
     def _add(self, added: list[JobRow]) -> None:
         key = self._keyf
         for row in added:
             row.key = key(row)
         chunk = sorted(added, key=_KEY, reverse=self.descending)
+        if self._scan is not None and self._scan[0] is self._sorted:
+            self._own_scan()  # the pass's list must not grow with the merge below
         _merge(self._sorted, chunk, self.descending, self.INSORT_MAX)
-        if self.filtered:
+        if self.filtered and self._scan is not None:
+            for row in chunk:
+                self._place(row)
+        elif self.filtered:
             _merge(self._rows, self.filter.apply(chunk), self.descending, self.INSORT_MAX)
 
 

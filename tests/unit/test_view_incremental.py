@@ -239,3 +239,19 @@ def test_a_long_filter_shows_its_first_chunk_at_once_and_the_rest_step_by_step()
     store.view.set_filter("status:completed")
     store.view.set_filter("status:completed id-001")
     assert [r.job_id for r in store.view.rows] == [f"id-{n:05d}" for n in range(100, 200, 2)]
+
+
+def test_a_polled_change_mid_scan_leaves_the_scan_to_its_steps() -> None:
+    # Issue 14: at 1M rows, finishing the pass on every polled change froze the keystroke.
+    store = JobStore(clock=FakeClock())
+    store.add_page(_page_of(250, ["Completed", "Failed"]), None)
+    store.view.SYNC_ROWS, store.view.CHUNK = 100, 60
+    store.view.set_filter("status:failed")
+    store.update_detail("id-00200", JobDetail.model_validate({"status": "Failed"}))
+    store.update_detail("id-00003", JobDetail.model_validate({"status": "Completed"}))
+    assert store.view.scanning, "the change did not finish the pass"
+    assert len(store.view.shown) < 125
+    while store.view.scan_step():
+        pass
+    failed = [f"id-{n:05d}" for n in range(1, 250, 2) if n != 3]
+    assert [r.job_id for r in store.view.shown] == sorted([*failed, "id-00200"])
