@@ -88,8 +88,10 @@ def _page_rows(pages: dict[str, list[str]]) -> list[tuple[str, str]]:
     for features in pages.values():
         for feature in set(features):
             per_feature[feature] = per_feature.get(feature, 0) + 1
+    # "page" is itself a feature name ("page", "complex", "chart_agent"…), so the label says
+    # "billed" rather than "<feature> pages" (which read "page pages 40").
     return [
-        (f"{clean(feature, True)} pages", fmt.count(n))
+        (f"billed {clean(feature, True)}", f"{fmt.count(n)} pages")
         for feature, n in sorted(per_feature.items(), key=lambda item: -item[1])
     ]
 

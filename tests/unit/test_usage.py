@@ -63,7 +63,7 @@ def test_many_billed_pages_are_summarised_by_feature() -> None:
     pages = {str(n): ["page", "complex"] if n % 2 else ["page"] for n in range(1, 41)}
     detail = parse_job({"num_pages": 40, "page_billing_breakdown": pages})
     lines = {" ".join(line.split()) for line in plain(summary("j1", detail, FROZEN)).splitlines()}
-    assert "page pages 40" in lines and "complex pages 20" in lines
+    assert "billed page 40 pages" in lines and "billed complex 20 pages" in lines
 
 
 def test_a_bad_usage_object_does_not_lose_the_result() -> None:
