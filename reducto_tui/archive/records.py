@@ -79,7 +79,12 @@ def listing_row(job: SingleJob, seen_at: float) -> Row:
     try:
         listing = job.model_dump_json(exclude_unset=True, exclude={"job_id"})
     except ValueError:  # lone surrogates: pydantic's JSON refuses them, json escapes them
-        listing = _dumps(job.model_dump(mode="json", exclude_unset=True, exclude={"job_id"}))
+        try:
+            listing = _dumps(job.model_dump(mode="json", exclude_unset=True, exclude={"job_id"}))
+        except (ValueError, RecursionError, TypeError):
+            # Nested deeper than any JSON writer goes (a hostile ``source``): keep the job
+            # with what every row needs rather than lose it, and the writer with it.
+            listing = _dumps({"status": job.status, "created_at": job.created_at})
     kind = status_kind(job.status)
     return Row(
         key(job.job_id),

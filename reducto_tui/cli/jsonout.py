@@ -1,8 +1,9 @@
 """The one JSON writer of the CLI: valid JSON only, and nothing a terminal would act on.
 
 ``json.dumps`` escapes C0 controls but leaves DEL, the C1 controls (``\\x9b`` is an 8-bit
-CSI) and the bidi overrides raw; JSON allows ``\\u009b``, so they are written escaped and a
-reader still gets the exact string back. ``Infinity``/``NaN`` are not JSON: they become null.
+CSI), the bidi overrides, the invisible format characters and lone surrogates raw; JSON
+allows ``\\u009b``, so every character the screen's ``clean`` escapes is written escaped here
+too and a reader still gets the exact string back. ``Infinity``/``NaN`` are not JSON: they become null.
 """
 
 from __future__ import annotations
@@ -12,11 +13,15 @@ import math
 import re
 from typing import Any
 
-_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+from reducto_tui.render.text import UNSAFE as _UNSAFE
 
 
 def _escape(match: re.Match[str]) -> str:
-    return f"\\u{ord(match.group()):04x}"
+    code = ord(match.group())
+    if code > 0xFFFF:  # JSON spells a code point above the BMP as a surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
 
 
 def escape_json(text: str) -> str:

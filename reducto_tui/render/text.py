@@ -17,17 +17,25 @@ from rich.text import Text
 
 from reducto_tui.core.rows import file_name
 
-__all__ = ["clean", "escape_markup", "file_name", "safe_text", "shorten"]
+__all__ = ["UNSAFE", "clean", "escape_markup", "file_name", "safe_text", "shorten"]
 
 # C0 controls (tab and newline are handled by the caller's choice), DEL, C1 controls
 # (0x80-0x9f, e.g. the 8-bit CSI), the bidi overrides, isolates and marks that reorder text
 # (U+061C, U+200E/F), the line and paragraph separators that break a line where no newline
-# is seen (U+2028/9), and the invisible zero-width space and BOM that hide in ids.
+# is seen (U+2028/9), every other invisible format character (Unicode category Cf: soft
+# hyphen, zero-width space/joiners, word joiner, BOM, interlinear annotations, tag
+# characters), the blank fillers that render as nothing (U+034F, U+115F/60, U+3164, U+FFA0,
+# U+180E), and lone surrogates, which no terminal or UTF-8 stream can take.
 _UNSAFE = (
-    "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028\u2029"
-    "\u202a-\u202e\u2066-\u2069\ufeff"
+    r"\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891"
+    r"\u08e2\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f"
+    r"\u3164\ufeff\uffa0\ufff9-\ufffb\ud800-\udfff\U000110bd\U000110cd"
+    r"\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    r"\U000e0020-\U000e007f"
 )
 _CONTROL = re.compile(f"[{_UNSAFE}]")
+#: The characters :func:`clean` escapes (the CLI's JSON writer escapes the same ones).
+UNSAFE = _CONTROL
 _CONTROL_LINE = re.compile(f"[{_UNSAFE}\t\n]")
 
 
@@ -35,7 +43,9 @@ def _visible(match: re.Match[str]) -> str:
     code = ord(match.group())
     if code in (0x09, 0x0A):
         return " "  # line breaks in a one-line cell are ordinary text, not an attack
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def clean(value: object, single_line: bool = False) -> str:

@@ -42,3 +42,19 @@ def test_stop_that_gives_up_says_what_was_not_stored() -> None:
     writer.stop(timeout=0.2)
     assert len(db.stored) < 20_000
     assert writer.problem is not None and "were not stored" in writer.problem
+
+
+def test_a_job_nested_past_any_json_writer_is_stored_and_the_writer_goes_on() -> None:
+    deep: object = "x"
+    for _ in range(950):
+        deep = [deep]
+    hostile = SingleJob.model_validate(
+        {"job_id": "deep", "status": "Completed", "source": deep, "created_at": "2026-12-07"}
+    )
+    db = SlowDatabase(0.0)
+    writer = BatchWriter(db.write, "test-writer")
+    writer.saw_jobs([hostile, *_jobs(0, 3)])
+    writer.saw_jobs(_jobs(3, 2))  # a later page is stored too: the thread is alive
+    writer.stop()
+    assert sorted(db.stored) == sorted([b"deep", *(f"job-{n}".encode() for n in range(5))])
+    assert writer.problem is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from rich.console import RenderableType
 
 from reducto_tui.api.models import BoundingBox, JobDetail, ParseBlock
+from reducto_tui.cli.jsonout import dumps
 from reducto_tui.demo import payloads
 from reducto_tui.render import format as fmt
 from reducto_tui.render.parse import block_body, page_drawing, table_rows
@@ -133,3 +135,24 @@ def test_a_hostile_citation_page_and_confidence_are_shown_as_text() -> None:
     shown = plain(citations_table(ExtractResponse(citations=[{"total": cites}])))
     assert "\x1b" not in shown and "│ \\x1b… │" in shown and "│ [b]hi │" in shown
     assert "│ unkn… │" in shown  # a number too long to print degrades, it does not raise
+
+
+INVISIBLE = [0x00AD, 0x034F, 0x115F, 0x180E, 0x200B, 0x200C, 0x200D, 0x200E, 0x2060, 0x3164,
+             0xFEFF, 0xFFF9, 0xE0001, 0xE0041, 0xD800, 0xDFFF]  # fmt: skip
+
+
+def test_invisible_format_characters_and_lone_surrogates_are_shown_escaped() -> None:
+    for code in INVISIBLE:
+        shown = clean(f"id{chr(code)}x", single_line=True)
+        assert chr(code) not in shown, hex(code)
+        assert shown.startswith("id\\") and shown.endswith("x")
+        shown.encode("utf-8")  # a lone surrogate can no longer stop the CLI's output
+    assert clean("日本 ❤ ✔") == "日本 ❤ ✔"  # ordinary text stays as it is
+
+
+def test_the_cli_json_escapes_what_the_screen_escapes_and_reads_back_exactly() -> None:
+    value = {"id": "".join(f"a{chr(code)}" for code in INVISIBLE) + "\x9b"}
+    text = dumps(value)
+    assert all(chr(code) not in text for code in INVISIBLE)
+    text.encode("utf-8")
+    assert json.loads(text) == value
