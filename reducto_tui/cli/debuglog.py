@@ -12,6 +12,7 @@ import click
 import platformdirs
 
 from reducto_tui.config import APP_NAME
+from reducto_tui.render.text import clean
 
 if TYPE_CHECKING:
     from reducto_tui.cli.context import Globals
@@ -27,7 +28,9 @@ class _Redacting(logging.Formatter):
         text = super().format(record)
         for secret in _SECRETS:
             text = text.replace(secret, "***")
-        return text
+        # Server text reaches the log too: escaped as on screen, so `cat` of a log cannot
+        # retitle or clear the terminal.
+        return clean(text)
 
 
 def redact(secret: str | None) -> None:

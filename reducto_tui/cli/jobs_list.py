@@ -16,7 +16,7 @@ from reducto_tui.api.models import SingleJob
 from reducto_tui.api.status import StatusKind, status_kind
 from reducto_tui.cli.context import global_options, load, make_client, run
 from reducto_tui.cli.exits import USAGE, CliError
-from reducto_tui.cli.jsonout import escape_json
+from reducto_tui.cli.jsonout import dumps, escape_json
 from reducto_tui.cli.output import default_format, flush, write
 from reducto_tui.core.filters import Filter, compile_filter, parse_when
 from reducto_tui.core.rows import JobRow, row_from_job
@@ -76,12 +76,10 @@ class _Writer:
             return
         form = self.form
         if form == "jsonl":
-            write(
-                escape_json("\n".join(j.model_dump_json(exclude_unset=True) for j in jobs)) + "\n"
-            )
+            write(escape_json("\n".join(_job_json(j) for j in jobs)) + "\n")
         elif form == "json":
             sep = "[\n" if self.count == 0 else ",\n"
-            body = ",\n".join(j.model_dump_json(exclude_unset=True) for j in jobs)
+            body = ",\n".join(_job_json(j) for j in jobs)
             write(sep + escape_json(body))
         elif form == "id":
             write("".join(clean(j.job_id, single_line=True) + "\n" for j in jobs))
@@ -235,3 +233,23 @@ def _duration(seconds: float | None) -> str:
     if seconds is None:
         return ""
     return fmt.duration(seconds) if math.isfinite(seconds) else "unknown"
+
+
+def _job_json(job: SingleJob) -> str:
+    """One listed job as JSON; a job no JSON writer takes whole (lone surrogates, nesting
+    deeper than any writer goes) is written escaped, or with the fields every row has."""
+    try:
+        return job.model_dump_json(exclude_unset=True)
+    except ValueError:
+        pass
+    try:
+        return dumps(job.model_dump(mode="json", exclude_unset=True))
+    except (ValueError, RecursionError, TypeError):
+        return dumps(
+            {
+                "job_id": job.job_id,
+                "status": job.status,
+                "created_at": job.created_at,
+                "unreadable": "the job's other fields are nested too deeply to write",
+            }
+        )

@@ -85,3 +85,32 @@ def test_csv_export_escapes_controls_but_tab_and_newline_and_neutralises_formula
     assert cells[0].startswith("\\x1b]0;PWNED") and "a\tb\nnext line" in cells[0]
     assert "over\\x0dwrite" in cells[0]
     assert cells[1] == '\'=HYPERLINK("http://x")'
+
+
+def test_a_listed_job_no_json_writer_takes_whole_is_still_a_json_line() -> None:
+    from reducto_tui.api.models import SingleJob
+    from reducto_tui.cli.jobs_list import _job_json
+    from reducto_tui.cli.jsonout import escape_json
+
+    deep: object = "x"
+    for _ in range(950):
+        deep = [deep]
+    nested = SingleJob.model_validate({"job_id": "deep", "status": "Failed", "source": deep})
+    line = json.loads(_job_json(nested))
+    assert line["job_id"] == "deep" and line["status"] == "Failed" and "unreadable" in line
+    lone = SingleJob.model_validate({"job_id": "sur-\ud800", "status": "Completed"})
+    text = escape_json(_job_json(lone))  # as `jobs list --format jsonl` writes it
+    text.encode("utf-8")  # printable: the surrogate is a JSON escape
+    assert json.loads(text)["job_id"] == "sur-\ud800"
+
+
+def test_the_debug_log_escapes_what_the_server_sent() -> None:
+    import logging
+
+    from reducto_tui.cli.debuglog import _Redacting
+
+    record = logging.LogRecord(
+        "t", logging.WARNING, __file__, 1, "The server said: %s", (HOSTILE_TEXT,), None
+    )
+    text = _Redacting("%(message)s").format(record)
+    assert not any(c in text for c in RAW_CONTROLS), text
