@@ -79,7 +79,12 @@ def _value(text: str, at: int) -> tuple[Any, int]:
     return value, end
 
 
-def _object(text: str, at: int) -> tuple[dict[str, Any], int]:
+#: Reads the value of one member of an object: (its key, where it starts) -> (value, end).
+Member = Callable[[str, int], tuple[Any, int]]
+
+
+def _object(text: str, at: int, member: Member | None = None) -> tuple[dict[str, Any], int]:
+    """The object at ``at``; each value is read by ``member`` (by default as any value)."""
     out: dict[str, Any] = {}
     at = _skip(text, at + 1)
     if text[at] == "}":
@@ -91,7 +96,8 @@ def _object(text: str, at: int) -> tuple[dict[str, Any], int]:
         at = _skip(text, at)
         if text[at] != ":":
             raise ValueError(f"expected ':' at {at}")
-        out[key], at = _value(text, _skip(text, at + 1))
+        start = _skip(text, at + 1)
+        out[key], at = _value(text, start) if member is None else member(key, start)
         at = _skip(text, at)
         if text[at] == "}":
             return out, at + 1
@@ -346,25 +352,7 @@ class _Indexer:
         return value, end
 
     def object(self, at: int, path: Path) -> tuple[dict[str, Any], int]:
-        text = self.text
-        out: dict[str, Any] = {}
-        at = _skip(text, at + 1)
-        if text[at] == "}":
-            return out, at + 1
-        while True:
-            if text[at] != '"':
-                raise ValueError(f"expected a key at {at}")
-            key, at = scanstring(text, at + 1)
-            at = _skip(text, at)
-            if text[at] != ":":
-                raise ValueError(f"expected ':' at {at}")
-            out[key], at = self.value(_skip(text, at + 1), (*path, key))
-            at = _skip(text, at)
-            if text[at] == "}":
-                return out, at + 1
-            if text[at] != ",":
-                raise ValueError(f"expected ',' or '}}' at {at}")
-            at = _skip(text, at + 1)
+        return _object(self.text, at, lambda key, start: self.value(start, (*path, key)))
 
     def array(self, at: int) -> int:
         """Note where each item starts and ends; keep only the big ones decoded."""

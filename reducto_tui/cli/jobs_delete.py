@@ -7,31 +7,23 @@ from __future__ import annotations
 
 import asyncio
 import sys
-import time
 from functools import partial
 
 import click
 
-from reducto_tui.api.client import ReductoClient
 from reducto_tui.api.errors import ReductoError
-from reducto_tui.cli.context import global_options, load, make_client, run, stdout_is_terminal
+from reducto_tui.cli.bulk import Words, matching, prepare
+from reducto_tui.cli.context import global_options, make_client, run, stdout_is_terminal
 from reducto_tui.cli.exits import FAILED, USAGE, CliError, exit_code
-from reducto_tui.cli.jobs_list import build_filter
 from reducto_tui.cli.jsonout import dumps
 from reducto_tui.cli.output import write
 from reducto_tui.cli.resolve import with_job
-from reducto_tui.core.filters import Filter
-from reducto_tui.core.rows import row_from_job
 from reducto_tui.render.text import clean
 
 CONCURRENCY = 4
 
 
-async def _matching(client: ReductoClient, flt: Filter, page_size: int) -> list[str]:
-    found: list[str] = []
-    async for page in client.iter_pages(limit=page_size):
-        found += [j.job_id for j in page.jobs if flt.matches(row_from_job(j, j.job_id))]
-    return found
+WORDS = Words("delete", "Delete", "Deleting", "deleted")
 
 
 def on_a_terminal() -> bool:
@@ -78,20 +70,16 @@ def command(
       reducto-tui jobs delete c7d791cb
       reducto-tui jobs delete --filter 'status:completed source:payroll' --yes
     """
-    if not job_refs and not filter_text:
-        raise click.UsageError("Give job ids, or --filter EXPR.")
-    flt = build_filter(filter_text, None, None, None, time.time())[0] if filter_text else None
-    settings = load(ctx)
-    if settings.read_only:
-        raise CliError("Read-only mode: delete is disabled.", FAILED)
+    bulk = prepare(ctx, job_refs, filter_text, WORDS)
+    # Deleting asks even for ids given one by one (its own question, see _confirm).
     interactive = on_a_terminal()
-    text = stdout_is_terminal()
+    text = bulk.text
 
     async def go() -> list[int]:
-        async with make_client(settings) as client:
+        async with make_client(bulk.settings) as client:
             refs = list(job_refs)
-            if flt is not None:
-                refs += await _matching(client, flt, settings.page_size)
+            if bulk.filter is not None:
+                refs += await matching(client, bulk.filter, bulk.settings.page_size)
                 click.echo(f"{len(refs)} job(s) to delete.", err=True)
             refs = list(dict.fromkeys(refs))
             if not refs:

@@ -3,33 +3,25 @@
 from __future__ import annotations
 
 import sys
-import time
 from functools import partial
 
 import click
 
-from reducto_tui.api.client import ReductoClient
 from reducto_tui.api.create import JobCreator
 from reducto_tui.api.errors import ReductoError
-from reducto_tui.cli.context import global_options, load, make_client, run, stdout_is_terminal
+from reducto_tui.cli.bulk import Words, confirm, matching, prepare
+from reducto_tui.cli.context import global_options, make_client, run
 from reducto_tui.cli.exits import FAILED, USAGE, CliError, exit_code
-from reducto_tui.cli.jobs_list import build_filter
 from reducto_tui.cli.jsonout import dumps
 from reducto_tui.cli.output import write
 from reducto_tui.cli.resolve import with_job
-from reducto_tui.core.filters import Filter
 from reducto_tui.core.rerun import RerunPlan, RerunResult, fetch_plan, send_plans, with_body
-from reducto_tui.core.rows import row_from_job
 from reducto_tui.render.text import clean
 
 CONCURRENCY = 4
 
 
-async def _matching(client: ReductoClient, flt: Filter, page_size: int) -> list[str]:
-    found: list[str] = []
-    async for page in client.iter_pages(limit=page_size):
-        found += [j.job_id for j in page.jobs if flt.matches(row_from_job(j, j.job_id))]
-    return found
+WORDS = Words("re-run", "Re-run", "Re-running", "re-run")
 
 
 def _describe(plan: RerunPlan) -> str:
@@ -76,20 +68,14 @@ def command(
       reducto-tui jobs rerun --filter 'status:failed age<1h' --yes
       reducto-tui jobs rerun c7d791cb --edit
     """
-    if not job_refs and not filter_text:
-        raise click.UsageError("Give job ids, or --filter EXPR.")
-    flt = build_filter(filter_text, None, None, None, time.time())[0] if filter_text else None
-    settings = load(ctx)
-    if settings.read_only:
-        raise CliError("Read-only mode: re-run is disabled.", FAILED)
-    interactive = stdout_is_terminal() and sys.stdin.isatty()
-    text = stdout_is_terminal()
+    bulk = prepare(ctx, job_refs, filter_text, WORDS)
+    text = bulk.text
 
     async def go() -> list[int]:
-        async with make_client(settings) as client:
+        async with make_client(bulk.settings) as client:
             refs = list(job_refs)
-            if flt is not None:
-                refs += await _matching(client, flt, settings.page_size)
+            if bulk.filter is not None:
+                refs += await matching(client, bulk.filter, bulk.settings.page_size)
             refs = list(dict.fromkeys(refs))
             if not refs:
                 click.echo("No job matches.", err=True)
@@ -113,7 +99,7 @@ def command(
             if text or not yes:
                 for plan in plans:
                     click.echo(_describe(plan), err=True)
-            _confirm(len(plans), interactive, yes, flt is not None)
+            confirm(bulk, len(plans), yes)
 
             def waited(seconds: float) -> None:
                 click.echo(f"Rate limited: waiting {seconds:.0f} s as the server asked.", err=True)
@@ -132,16 +118,6 @@ def command(
     bad = [c for c in run(go()) if c]
     if bad:
         raise click.exceptions.Exit(max(bad))
-
-
-def _confirm(count: int, interactive: bool, yes: bool, by_filter: bool) -> None:
-    if yes:
-        return
-    if interactive:
-        if not click.confirm(f"Re-run {count} job{'s' * (count != 1)}?", err=True):
-            raise CliError("Nothing re-run.", FAILED)
-    elif by_filter:
-        raise CliError("Re-running by --filter needs --yes when not on a terminal.", USAGE)
 
 
 def _report(text: bool, result: RerunResult) -> None:

@@ -21,6 +21,7 @@ from reducto_tui.api.create import (
 from reducto_tui.api.errors import (
     ConflictError,
     InsecureConnectionError,
+    InvalidRequestError,
     NetworkError,
     RateLimitError,
     ReductoError,
@@ -168,8 +169,9 @@ async def test_when_the_check_fails_nothing_is_resent() -> None:
     s = Setup()
     s.transport.script[PARSE] = [DROP_AFTER]
     s.transport.script[("GET", "/jobs")] = [DROP_BEFORE] * 3
-    with pytest.raises(UncertainCreateError, match="may exist: it was not sent again"):
+    with pytest.raises(UncertainCreateError, match="may exist: it was not sent again") as err:
         await s.creator.create("parse", {"input": "https://x/unsure.pdf"})
+    assert err.value.hint == "Look at the newest jobs before trying again."
     assert s.transport.count(*PARSE) == 1
     assert len(s.jobs_with("https://x/unsure.pdf")) == 1
 
@@ -326,3 +328,25 @@ async def test_a_relative_presigned_link_is_refused_in_words(tmp_path: Path) -> 
     assert err.value.message == (
         "Refusing to upload over a relative:// to : presigned upload links must use https://."
     )
+
+
+async def test_a_job_adopted_after_a_lost_answer_is_not_adopted_again() -> None:
+    s = Setup()
+    body = {"input": "https://x/once.pdf"}
+    s.transport.script[PARSE] = [DROP_AFTER]
+    first = await s.creator.create("parse", body)
+    s.transport.script[PARSE] = [DROP_BEFORE]
+    second = await s.creator.create("parse", body)
+    assert first.recovered and not second.recovered and second.job_id != first.job_id
+    assert sorted(s.jobs_with("https://x/once.pdf")) == sorted([first.job_id, second.job_id])
+
+
+async def test_an_unknown_kind_is_refused_naming_the_kinds() -> None:
+    s = Setup()
+    with pytest.raises(InvalidRequestError) as err:
+        await s.creator.create("summarise", {"input": "https://x/a.pdf"})
+    assert err.value.message == (
+        "'summarise' is not a kind of job the API creates "
+        "(parse, extract, split, classify, edit, pipeline)."
+    )
+    assert s.transport.seen == []

@@ -207,3 +207,72 @@ def test_unknown_reasons_are_split_into_not_asked_and_gone() -> None:
     assert draw.details_words(Tally(asked=25, read=4, gone=20)) == (
         "25 jobs asked (GET /job): 4 read, 20 no longer kept by the API, 1 not answered"
     )
+
+
+async def test_the_numbers_as_exported_keep_their_names_and_values(
+    small: Simulator, clock: FakeClock
+) -> None:
+    store = JobStore(clock=clock)
+    async with in_process_client(small) as client:
+        await load(client, store)
+    n = Insight.of(store.view.rows, store.stuck).numbers(clock())
+    d = n.as_dict()  # what `jobs stats --json` prints and the insight export writes
+    assert list(d) == [
+        "now", "jobs", "counts", "bucket_seconds", "buckets", "pages", "credits",
+        "credits_known", "latency", "failures", "failures_unknown", "pages_per_minute",
+        "jobs_per_minute", "open_jobs", "open_pages", "drain_seconds", "stuck",
+    ]  # fmt: skip
+    assert (d["now"], d["jobs"], d["counts"], d["pages"]) == (clock(), 16, n.counts, 74)
+    assert (d["open_jobs"], d["open_pages"], d["stuck"]) == (7, 235, n.stuck)
+    assert (d["bucket_seconds"], d["credits"], d["credits_known"]) == (
+        n.bucket_seconds, n.credits, n.credits_known,
+    )  # fmt: skip
+    assert (d["pages_per_minute"], d["jobs_per_minute"], d["drain_seconds"]) == (
+        n.pages_per_minute, n.jobs_per_minute, n.drain_seconds,
+    )  # fmt: skip
+    assert d["failures_unknown"] == n.failures_unknown
+    assert d["buckets"] == [
+        dict(zip(("start", "completed", "failed", "cancelled", "pages", "credits"),
+                 (b.start, b.completed, b.failed, b.cancelled, b.pages, b.credits), strict=True))
+        for b in n.buckets
+    ]  # fmt: skip
+    assert sum(b["completed"] for b in d["buckets"]) == n.counts["completed"] == 6
+    parse = next(x for x in d["latency"] if x["type"] == "Parse")
+    assert parse == {
+        "type": "Parse", "jobs": 3, "p50": 19.63, "p90": 21.9, "p99": 21.9, "max": 21.9,
+        "queue_waits": 0, "queue_wait_p50": None, "queue_wait_p90": None,
+    }  # fmt: skip
+    assert len(d["latency"]) == 4
+    assert d["failures"] == [
+        {"key": f.key, "count": f.count, "reason": f.reason} for f in n.failures
+    ]
+    assert sum(f["count"] for f in d["failures"]) + d["failures_unknown"] == 1
+
+
+@pytest.mark.parametrize(
+    ("finished_pages", "open_pages", "drain"),
+    [
+        (3, None, 60 * 2 / round(1 / 9, 3)),  # open pages unknown: at the rate of jobs
+        (None, 5, 60 * 2 / round(1 / 9, 3)),  # no pages finished lately: the same
+        (3, 5, 60 * 10 / round(3 / 9, 3)),  # at the rate of pages
+    ],
+)
+def test_the_time_to_drain_uses_pages_when_it_can_and_jobs_otherwise(
+    clock: FakeClock, finished_pages: int | None, open_pages: int | None, drain: float
+) -> None:
+    from tests.unit.test_filters_store import job
+
+    store = JobStore(clock=clock)
+    store.add_page([job("done", age=120, pages=finished_pages)], None)
+    idle = Insight.of(store.view.rows).numbers(clock())
+    assert (idle.open_jobs, idle.drain_seconds) == (0, 0.0)
+    store.add_page(
+        [
+            job("queued", "Pending", age=30, pages=open_pages, duration=None),
+            job("running", "InProgress", age=30, pages=open_pages, duration=None),
+        ],
+        None,
+    )
+    n = Insight.of(store.view.rows).numbers(clock())
+    assert n.jobs_per_minute == round(1 / 9, 3)
+    assert n.open_jobs == 2 and n.drain_seconds == pytest.approx(drain)

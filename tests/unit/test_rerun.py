@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -15,6 +18,7 @@ from reducto_tui.core.rerun import (
     Probe,
     RateGate,
     Reach,
+    RerunPlan,
     RerunResult,
     fetch_plan,
     plan_from,
@@ -334,3 +338,118 @@ async def test_senders_wait_together_for_the_longest_hold() -> None:
     before = len(slept)
     await gate.wait()
     assert len(slept) == before, "the hold is over"
+
+
+def test_an_edited_config_says_what_is_wrong_and_a_good_edit_clears_it() -> None:
+    good = plan_from("j", "Parse", '{"input": "https://x/a.pdf"}')
+    bad = with_body(good, "{oops")
+    assert bad.problem is not None and bad.problem.startswith("The edited config is not JSON: ")
+    assert with_body(good, '{"x": NaN}').problem == (
+        "The edited config is not JSON: NaN is not a JSON value."
+    )
+    fixed = with_body(bad, '{"input": "https://x/b.pdf"}')
+    assert fixed.ready and fixed.problem is None and fixed.document == "https://x/b.pdf"
+
+
+async def test_a_plan_with_a_problem_is_reported_and_not_sent() -> None:
+    s = Setup()
+    plan = with_body(await fetch_plan(s.client, s.failed("Parse")[0]), "{oops")
+    (result,) = await send_plans(s.creator, [plan])
+    assert result.error == plan.problem and result.new_id is None
+    assert s.transport.count(*PARSE) == 0
+
+
+async def test_what_the_reachability_check_asks_and_says() -> None:
+    s = Setup()
+    asked: list[str] = []
+
+    async def probe(url: str) -> int:
+        asked.append(url)
+        return 200
+
+    link = plan_from("l", "Parse", '{"input": "https://files.example.com/a.pdf"}')
+    assert (await reachability(link, s.client, probe)).state is Reach.OK
+    assert asked == ["https://files.example.com/a.pdf"]
+    s.transport.script[("GET", "/job/source-job")] = [(401, {})]
+    reads = plan_from("r", "Parse", '{"input": "jobid://source-job"}')
+    checked = await reachability(reads, s.client)
+    assert checked.state is Reach.UNKNOWN
+    assert checked.note.startswith("could not check the job it reads: ") and len(checked.note) > 40
+    hours_ago = datetime.fromtimestamp(time.time() - 2 * 3600, UTC).isoformat()
+    upload = plan_from("u", "Parse", '{"input": "reducto://a.pdf"}', created_at=hours_ago)
+    said = await reachability(upload, s.client)  # now: the real clock
+    assert said.state is Reach.UNKNOWN and said.note.startswith("uploaded 2.0 h ago;")
+
+
+class _Overlap(httpx.AsyncBaseTransport):
+    """Holds each POST a moment and notes how many were in flight at once."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner, self.now, self.most = inner, 0, 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method != "POST":
+            return await self.inner.handle_async_request(request)
+        self.now += 1
+        self.most = max(self.most, self.now)
+        try:
+            await asyncio.sleep(0.2)
+            return await self.inner.handle_async_request(request)
+        finally:
+            self.now -= 1
+
+
+async def test_a_bulk_rerun_sends_four_at_a_time_by_default() -> None:
+    s = Setup()
+    plans = [await fetch_plan(s.client, old) for old in s.failed("Parse")[:10]]
+    assert len(plans) >= 6
+    overlap = _Overlap(s.transport.inner)
+    s.transport.inner = overlap
+    results = await send_plans(s.creator, plans)
+    assert all(r.new_id for r in results) and overlap.most == 4
+
+
+async def test_a_429_without_a_wait_backs_off_doubling_then_gives_up_in_words() -> None:
+    s = Setup()
+    s.client.max_retries = 0  # the client hands every 429 to the sender at once
+    plan = await fetch_plan(s.client, s.failed("Parse")[0])
+    s.transport.script[PARSE] = [(429, {})] * 6
+    waits: list[float] = []
+    seen: list[RerunResult] = []
+    gate = RateGate(s.sleep, s.clock)
+    results = await send_plans(
+        s.creator, [plan], on_wait=waits.append, on_result=seen.append, gate=gate
+    )
+    (result,) = results
+    assert seen == results and result.new_id is None and result.rate_waits == 5
+    assert result.error is not None and result.error == getattr(result.failure, "message", None)
+    assert [int(w) for w in waits] == [1, 2, 4, 8, 16]
+    assert all(2**n <= w < 2**n + 1 for n, w in enumerate(waits))
+    assert s.transport.count(*PARSE) == 6
+
+
+async def test_a_429_asking_for_five_minutes_is_waited_out() -> None:
+    s = Setup()
+    plan = await fetch_plan(s.client, s.failed("Parse")[0])
+    s.transport.script[PARSE] = [(429, {"Retry-After": "300"})]
+    waits: list[float] = []
+    (result,) = await send_plans(
+        s.creator, [plan], on_wait=waits.append, gate=RateGate(s.sleep, s.clock)
+    )
+    assert waits == [300.0] and result.error is None and result.new_id
+
+
+async def test_a_plan_without_a_kind_or_body_is_nothing_to_send() -> None:
+    s = Setup()
+    (result,) = await send_plans(s.creator, [RerunPlan("nothing", None, None)])
+    assert result.error == "Nothing to send." and s.transport.count(*PARSE) == 0
+
+
+async def test_a_fresh_gate_lets_senders_through_whatever_the_clock() -> None:
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    await RateGate(sleep, lambda: 0.0).wait()
+    assert slept == []
