@@ -453,3 +453,17 @@ async def test_a_fresh_gate_lets_senders_through_whatever_the_clock() -> None:
 
     await RateGate(sleep, lambda: 0.0).wait()
     assert slept == []
+
+
+async def test_a_held_gate_waits_in_half_second_steps() -> None:
+    clock = FakeClock(100.0)
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock.advance(seconds)
+
+    gate = RateGate(sleep, clock)
+    gate.hold(1.75)
+    await gate.wait()
+    assert slept == [0.5, 0.5, 0.5, 0.25]
