@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from reducto_tui.api.errors import BadResponseError
 from reducto_tui.api.models import (
     ClassifyResponse,
     FullResult,
@@ -15,7 +16,7 @@ from reducto_tui.api.models import (
     UrlResult,
     infer_result_kind,
 )
-from reducto_tui.api.url_results import inline_url_results, link_in, links
+from reducto_tui.api.url_results import inline_url_results, link_in, links, read_download
 from reducto_tui.demo.simulator import Simulator
 from tests.conftest import FakeClock, in_process_client
 
@@ -68,3 +69,50 @@ def test_an_old_style_classify_reads_as_one() -> None:
     classify = JobDetail.model_validate(body)
     assert isinstance(classify.result, ClassifyResponse)
     assert classify.result.result.model_dump()["category"] == "invoice"
+
+
+LINK = {"type": "url", "url": "https://bucket.example/r?sig=1", "result_id": "r"}
+
+
+def job(result: dict[str, Any]) -> JobDetail:
+    return JobDetail.model_validate({"status": "Completed", "result": result})
+
+
+def test_every_kind_of_linked_result_is_found_and_put_in_place() -> None:
+    extract = job({"response_type": "extract", "result": LINK})
+    (found,) = links(extract)
+    assert found.kind == "extract" and found.link.url == LINK["url"]
+    found.put({"total": 3})  # one record arrives as an object: still a list of records
+    assert getattr(extract.result, "result", None) == [{"total": 3}]
+    found.put([{"a": 1}, {"a": 2}])
+    assert getattr(extract.result, "result", None) == [{"a": 1}, {"a": 2}]
+    v3 = job({"response_type": "v3_extract", "result": LINK})
+    (found,) = links(v3)
+    assert found.kind == "extract"
+    found.put({"invoice": {"total": 3}})
+    assert getattr(v3.result, "result", None) == {"invoice": {"total": 3}}
+    assert links(job({"response_type": "v3_extract", "result": {**LINK, "url": 7}})) == []
+    assert links(job({"response_type": "v3_extract", "result": {**LINK, "type": "full"}})) == []
+    pipeline = job(
+        {"response_type": "pipeline", "result": {"parse": [{"result": LINK}, {"result": LINK}]}}
+    )
+    assert [f.kind for f in links(pipeline)] == ["parse", "parse"]
+    single = job({"response_type": "pipeline", "result": {"parse": {"result": LINK}}})
+    assert [f.kind for f in links(single)] == ["parse"]
+    assert links(job({"response_type": "pipeline", "result": {}})) == []
+
+
+def test_a_download_is_read_for_its_kind() -> None:
+    wrapped = read_download(b'{"result": {"chunks": [{"content": "a"}]}}', "parse")
+    assert (
+        isinstance(wrapped.value, FullResult)
+        and bytes(wrapped.text) == b'{"chunks": [{"content": "a"}]}'
+    )
+    plain_body = b'{"chunks": [{"content": "b"}]}'
+    plain = read_download(plain_body, "parse")
+    assert isinstance(plain.value, FullResult) and bytes(plain.text) == plain_body
+    records = read_download(b'[{"a": 1}]', "extract")
+    assert records.value == [{"a": 1}] and records.text == b'[{"a": 1}]'
+    with pytest.raises(BadResponseError) as err:
+        read_download(b"{oops", "extract")
+    assert err.value.message == "The downloaded result is not valid JSON."
