@@ -455,15 +455,21 @@ async def test_a_fresh_gate_lets_senders_through_whatever_the_clock() -> None:
     assert slept == []
 
 
+class _Ticking:
+    """A sleep that moves a fake clock on, noting each step."""
+
+    def __init__(self) -> None:
+        self.clock = FakeClock(100.0)
+        self.slept: list[float] = []
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.clock.advance(seconds)
+
+
 async def test_a_held_gate_waits_in_half_second_steps() -> None:
-    clock = FakeClock(100.0)
-    slept: list[float] = []
-
-    async def sleep(seconds: float) -> None:
-        slept.append(seconds)
-        clock.advance(seconds)
-
-    gate = RateGate(sleep, clock)
+    ticking = _Ticking()
+    gate = RateGate(ticking.sleep, ticking.clock)
     gate.hold(1.75)
     await gate.wait()
-    assert slept == [0.5, 0.5, 0.5, 0.25]
+    assert ticking.slept == [0.5, 0.5, 0.5, 0.25]
