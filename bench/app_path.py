@@ -283,8 +283,13 @@ async def store_bytes(url: str) -> dict[str, float]:
         gc.collect()
         tracemalloc.start()
         store = JobStore()
-        async for page in client.iter_pages(limit=page_size):
+        cursor: str | None = None
+        while True:  # the pages as the app's loader reads them
+            page = await client.list_page(cursor, page_size)
             store.add_page(page.jobs, page.next_cursor, page.skipped)
+            cursor = page.next_cursor
+            if not cursor:
+                break
         del page
         gc.collect()
         held, _peak = tracemalloc.get_traced_memory()

@@ -41,6 +41,7 @@ from reducto_tui.api.errors import (
     TimeoutError_,
     error_for_status,
 )
+from reducto_tui.api.listing import ListedPage, loads_page
 from reducto_tui.api.models import (
     AsyncJobCreated,
     DeleteJobResponse,
@@ -257,6 +258,25 @@ class ReductoClient:
     async def list_jobs(
         self, cursor: str | None = None, limit: int = 100, exclude_configs: bool = True
     ) -> JobsResponse:
+        page = await self._listing(cursor, limit, exclude_configs, _jobs_page)
+        if self.observer is not None:
+            self.observer.saw_jobs(page.jobs)
+        return page
+
+    @_only_reducto_errors
+    async def list_page(
+        self, cursor: str | None = None, limit: int = 100, exclude_configs: bool = True
+    ) -> ListedPage:
+        """``list_jobs`` without a model per job, for loading whole listings: the same
+        request, and each field as the model would read it (``api.listing``)."""
+        page = await self._listing(cursor, limit, exclude_configs, _listed_page)
+        if self.observer is not None:
+            self.observer.saw_jobs(page.jobs)
+        return page
+
+    async def _listing(
+        self, cursor: str | None, limit: int, exclude_configs: bool, decode: Callable[[Answer], T]
+    ) -> T:
         params: dict[str, Any] = {
             "limit": max(1, min(MAX_PAGE_SIZE, limit)),
             "exclude_configs": "true" if exclude_configs else "false",
@@ -265,12 +285,8 @@ class ReductoClient:
             params["cursor"] = cursor
         answer = await self._request("GET", "/jobs", params=params, cap=self.max_page_bytes)
         if len(answer.content) > LARGE_BODY:
-            page = await asyncio.to_thread(_jobs_page, answer)
-        else:
-            page = _jobs_page(answer)
-        if self.observer is not None:
-            self.observer.saw_jobs(page.jobs)
-        return page
+            return await asyncio.to_thread(decode, answer)
+        return decode(answer)
 
     async def iter_pages(
         self, limit: int = 100, exclude_configs: bool = True, cursor: str | None = None
@@ -769,6 +785,10 @@ def _shape_error(model: type[BaseModel], errors: list[Any]) -> BadResponseError:
         f"The server's answer does not look like a {model.__name__}: "
         f"{errors[0]['msg'] if errors else 'invalid'}."
     )
+
+
+def _listed_page(answer: Answer) -> ListedPage:
+    return loads_page(answer.content, lambda _content: _json(answer))
 
 
 def _jobs_page(answer: Answer) -> JobsResponse:

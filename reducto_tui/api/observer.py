@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
-from reducto_tui.api.models import SingleJob
+from reducto_tui.api.listing import Listed
 
 
 class JobObserver(Protocol):
     """Called on the caller's thread for every answer: implementations only hand the data
     on (a queue), so a slow disk never slows a request or the UI."""
 
-    def saw_jobs(self, jobs: list[SingleJob]) -> None: ...
+    def saw_jobs(self, jobs: Sequence[Listed]) -> None: ...
 
     def saw_job_body(self, job_id: str, body: bytes) -> None:
         """``GET /job/{id}``'s body as received (status, result and all)."""

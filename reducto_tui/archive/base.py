@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import zlib
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from reducto_tui.api.errors import BadResponseError
 from reducto_tui.api.lazy import decode_in_pieces, read_job
+from reducto_tui.api.listing import Listed
 from reducto_tui.api.models import JobDetail, SingleJob
 from reducto_tui.api.observer import JobObserver
 
@@ -130,7 +131,7 @@ class BatchedArchive(ABC):
     def problem(self) -> str | None:
         return self._writer.problem
 
-    def saw_jobs(self, jobs: list[SingleJob]) -> None:
+    def saw_jobs(self, jobs: Sequence[Listed]) -> None:
         self._writer.saw_jobs(jobs)
 
     def saw_job_body(self, job_id: str, body: bytes) -> None:

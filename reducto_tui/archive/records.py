@@ -15,7 +15,8 @@ from typing import Any, NamedTuple
 
 from reducto_tui.api.errors import BadResponseError
 from reducto_tui.api.lazy import decode_in_pieces
-from reducto_tui.api.models import SingleJob, parse_timestamp
+from reducto_tui.api.listing import Listed, ListedJob
+from reducto_tui.api.models import parse_timestamp
 from reducto_tui.api.status import STAGE, StatusKind, job_kind, status_kind
 from reducto_tui.archive.base import ArchivedJob, compress, load_data
 
@@ -75,7 +76,10 @@ def _created(raw: Any, fallback: float) -> float:
     return when.timestamp() if when is not None else fallback
 
 
-def listing_row(job: SingleJob, seen_at: float) -> Row:
+def listing_row(listed: Listed, seen_at: float) -> Row:
+    # A job read without its model (the app's loading) is validated here, on the writer's
+    # thread, so the archive keeps the listing exactly as the model serialises it.
+    job = listed.model() if isinstance(listed, ListedJob) else listed
     try:
         listing = job.model_dump_json(exclude_unset=True, exclude={"job_id"})
     except ValueError:  # lone surrogates: pydantic's JSON refuses them, json escapes them

@@ -12,10 +12,10 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from reducto_tui.api.models import SingleJob
+from reducto_tui.api.listing import Listed
 from reducto_tui.archive import records
 from reducto_tui.archive.records import Row
 
@@ -52,7 +52,7 @@ class BatchWriter:
 
     # ---------------------------------------------------------------- caller's side
 
-    def saw_jobs(self, jobs: list[SingleJob]) -> None:
+    def saw_jobs(self, jobs: Sequence[Listed]) -> None:
         if jobs and self.problem is None:
             self._queue.put(("jobs", jobs, time.time()))
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from reducto_tui.api.client import ReductoClient
 from reducto_tui.api.errors import ReductoError
-from reducto_tui.api.models import JobsResponse, SingleJob
+from reducto_tui.api.listing import ListedJob, ListedPage
 from reducto_tui.core.store import Changes, JobStore
 
 if TYPE_CHECKING:
@@ -77,10 +77,11 @@ class PageLoader:
         #: jobs below each may be missing until a refresh the user asks for goes on there.
         self.gaps: list[str] = []
         #: While loading every page: the next page's request, already on its way.
-        self._ahead: tuple[str, asyncio.Task[JobsResponse]] | None = None
+        self._ahead: tuple[str, asyncio.Task[ListedPage]] | None = None
 
-    async def _page(self, cursor: str | None) -> JobsResponse:
-        return await self.client.list_jobs(cursor, self.page_size, self.exclude_configs)
+    async def _page(self, cursor: str | None) -> ListedPage:
+        # Pages without a model per job: pydantic would cost 4x the JSON decode (issue 14).
+        return await self.client.list_page(cursor, self.page_size, self.exclude_configs)
 
     @staticmethod
     def _fetched(hook: Hook) -> None:
@@ -125,7 +126,7 @@ class PageLoader:
         known = self.store.by_id
         page = await self._page(None)
         outcome.pages = 1
-        jobs: list[SingleJob] = list(page.jobs)
+        jobs: list[ListedJob] = list(page.jobs)
         page_one = jobs[:]
         # Nothing of this page known yet (and something loaded before): jobs may be missing
         # between this page and the old top. Follow the cursor until a known job shows up.
@@ -145,7 +146,7 @@ class PageLoader:
         self._fetched(on_fetched)
         outcome.changes = self.store.merge_first_page(jobs)
 
-    def _vanished(self, page: list[SingleJob], listed: set[str]) -> set[str]:
+    def _vanished(self, page: list[ListedJob], listed: set[str]) -> set[str]:
         """Loaded rows created within the first page's span that the page does not hold.
         Rows are in API order (newest first), so the scan stops below the page's oldest."""
         times = [j.created for j in page]
@@ -169,7 +170,7 @@ class PageLoader:
         return gone
 
     async def _follow(
-        self, cursor: str | None, jobs: list[SingleJob], outcome: PageOutcome, budget: int
+        self, cursor: str | None, jobs: list[ListedJob], outcome: PageOutcome, budget: int
     ) -> str | None:
         """Pages from ``cursor`` into ``jobs`` until one holds a job already loaded, the
         list ends, or ``budget`` pages were read: then the cursor to go on from later."""
@@ -279,7 +280,7 @@ class PageLoader:
             ahead[1].add_done_callback(_quiet)
 
 
-def _quiet(task: asyncio.Task[JobsResponse]) -> None:
+def _quiet(task: asyncio.Task[ListedPage]) -> None:
     # A dropped request may still fail before the cancel lands: nobody waits for it.
     if not task.cancelled():
         task.exception()

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from reducto_tui.api.models import JobDetail, SingleJob, Usage, parse_timestamp, source_label
+from reducto_tui.api.listing import Listed
+from reducto_tui.api.models import JobDetail, Usage, parse_timestamp, source_label
 from reducto_tui.api.status import STAGE, StatusKind, job_kind, status_kind
 
 #: Every distinct status and type seen, interned: 100k rows share a handful of strings, and
@@ -205,7 +206,7 @@ _NO_RARE: tuple[None, ...] = (None,) * 6
 _NO_RARE_LIST: list[None] = list(_NO_RARE)
 
 
-def row_from_job(job: SingleJob | JobDetail, job_id: str, order: int = 0) -> JobRow:
+def row_from_job(job: Listed | JobDetail, job_id: str, order: int = 0) -> JobRow:
     # Runs once per loaded job: positional arguments, memoised status states, the short way
     # for timestamps, and the search text only worked out when lowering changes anything.
     status = job.status

@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from reducto_tui.api.models import JobDetail, SingleJob
+from reducto_tui.api.listing import Listed
+from reducto_tui.api.models import JobDetail
 from reducto_tui.api.status import FINISHED, StatusKind
 from reducto_tui.core.filters import Filter, compile_filter
 from reducto_tui.core.rows import (
@@ -100,7 +101,7 @@ class JobStore:
         return self.pages_loaded == 0 or self.next_cursor is not None
 
     def add_page(
-        self, jobs: Iterable[SingleJob], next_cursor: str | None, skipped: int = 0
+        self, jobs: Iterable[Listed], next_cursor: str | None, skipped: int = 0
     ) -> Changes:
         """A page reached by following the cursor: new jobs go below the loaded ones."""
         changes = self.upsert(jobs)
@@ -109,14 +110,14 @@ class JobStore:
         self.skipped += skipped
         return changes
 
-    def merge_first_page(self, jobs: Iterable[SingleJob]) -> Changes:
+    def merge_first_page(self, jobs: Iterable[Listed]) -> Changes:
         """A fresh first page: jobs not seen before are newer and go to the top."""
         changes = self.upsert(jobs, at_top=True)
         if not self.pages_loaded:
             self.pages_loaded = 1
         return changes
 
-    def upsert(self, jobs: Iterable[SingleJob], at_top: bool = False) -> Changes:
+    def upsert(self, jobs: Iterable[Listed], at_top: bool = False) -> Changes:
         changes = Changes()
         by_id, added = self.by_id, changes.added
         for job in jobs:

@@ -13,7 +13,7 @@ import pytest
 from textual.geometry import Region
 from textual.strip import Strip
 
-from reducto_tui.api.models import JobsResponse
+from reducto_tui.api.listing import ListedPage
 from reducto_tui.core.store import Changes
 from reducto_tui.demo.simulator import Simulator
 from reducto_tui.export import render_list_chunks
@@ -157,17 +157,17 @@ async def test_load_all_asks_for_the_next_page_before_taking_one_in(
     events: list[str] = []
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_loaded(pilot, app)
-        list_jobs, add_page = app.client.list_jobs, app.store.add_page
+        list_page, add_page = app.client.list_page, app.store.add_page
 
-        async def asking(cursor: str | None, *args: Any) -> JobsResponse:
+        async def asking(cursor: str | None, *args: Any) -> ListedPage:
             events.append("ask")
-            return await list_jobs(cursor, *args)
+            return await list_page(cursor, *args)
 
         def taking(*args: Any, **kwargs: Any) -> Changes:
             events.append("take")
             return add_page(*args, **kwargs)
 
-        monkeypatch.setattr(app.client, "list_jobs", asking)
+        monkeypatch.setattr(app.client, "list_page", asking)
         monkeypatch.setattr(app.store, "add_page", taking)
         await pilot.press("a")
         await settle(pilot, lambda: not app.main.loading_all and not app.store.next_cursor, 500)
