@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from reducto_tui.api.listing import Listed
+from reducto_tui.api.listing import Listed, ListedJob
 from reducto_tui.api.models import JobDetail, Usage, parse_timestamp, source_label
 from reducto_tui.api.status import STAGE, StatusKind, job_kind, status_kind
 
@@ -239,6 +239,38 @@ def row_from_job(job: Listed | JobDetail, job_id: str, order: int = 0) -> JobRow
             row.rare = (progress, reason, None, credits, error or None, None)
         row.reindex()
     elif source.lower() != source or job_id.lower() != job_id:
+        row.reindex()
+    return row
+
+
+def row_from_listed(job: ListedJob) -> JobRow:
+    """:func:`row_from_job` for a job of a list page read by ``api.listing`` (every loaded
+    job comes this way): the same row, without the detail's branches."""
+    job_id, status, type_, source = job.job_id, job.status, job.type, job.source
+    if type(source) is not str:
+        source = source_label(source)
+    if status:
+        kind = _KINDS.get(status) or _kind(status)
+        status = STATUSES.get(status) or _intern(status, STATUSES)
+    else:
+        kind, status = StatusKind.UNKNOWN, ""
+    type_ = (TYPES.get(type_) or _intern(type_, TYPES)) if type_ else ""
+    created = job.created_at
+    row = JobRow(
+        job_id,
+        status,
+        kind,
+        type_,
+        source,
+        seconds(created) if created else None,
+        job.num_pages,
+        job.total_pages,
+        job.duration,
+        0,
+        None,
+        source,
+    )
+    if source.lower() != source or job_id.lower() != job_id:
         row.reindex()
     return row
 

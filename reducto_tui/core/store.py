@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from reducto_tui.api.listing import Listed
+from reducto_tui.api.listing import Listed, ListedJob
 from reducto_tui.api.models import JobDetail
 from reducto_tui.api.status import FINISHED, StatusKind
 from reducto_tui.core.filters import Filter, compile_filter
@@ -20,6 +20,7 @@ from reducto_tui.core.rows import (
     file_name,
     merge_row,
     row_from_job,
+    row_from_listed,
     snapshot,
 )
 from reducto_tui.core.stuck import StuckWatch
@@ -121,18 +122,22 @@ class JobStore:
         changes = Changes()
         by_id, added = self.by_id, changes.added
         for job in jobs:
-            fresh = row_from_job(job, job.job_id)
+            if type(job) is ListedJob:
+                fresh = row_from_listed(job)
+            else:
+                fresh = row_from_job(job, job.job_id)
             if fresh.job_id in by_id:
                 self._upsert_one(fresh, changes)
             else:  # what _upsert_one does for a new job, counted per page below
                 by_id[fresh.job_id] = fresh
                 added.append(fresh)
         self.counts.update(row.kind for row in added)
-        track = self.stuck.track
-        for row in added:
-            if row.kind is StatusKind.COMPLETED:
-                self._count_completion(row)
-            track(row)
+        self.stuck.track_new(added)
+        self.completions.update(
+            int((row.created + (row.duration or 0)) // 60)
+            for row in added
+            if row.kind is StatusKind.COMPLETED and row.created is not None
+        )
         if changes.added:
             if at_top:
                 base = self.rows[0].order if self.rows else 0  # rows keep arrival order

@@ -66,6 +66,20 @@ class StuckWatch:
             self._durations.setdefault(row.type, []).append(duration)
             self._dirty.add(row.type)
 
+    def track_new(self, rows: list[JobRow]) -> None:
+        """:meth:`track` for rows the store did not hold before (a page of them)."""
+        self._changes += 1
+        open_, durations, dirty = self.open, self._durations, self._dirty
+        for row in rows:
+            kind = row.kind
+            if kind in _OPEN:
+                open_[row.job_id] = row
+                continue
+            duration = row.duration
+            if kind in FINISHED and duration is not None and math.isfinite(duration):
+                durations.setdefault(row.type, []).append(duration)
+                dirty.add(row.type)
+
     def p90(self, job_type: str) -> float | None:
         if job_type in self._dirty:
             values = self._durations[job_type]
@@ -98,10 +112,13 @@ class StuckWatch:
         if memo is not None and memo[0] == key and memo[1] < now < memo[2]:
             return memo[3]
         n, since, until = 0, -math.inf, math.inf
+        limits: dict[str, float] = {}  # one threshold per type, not one per open job
         for row in self.open.values():
             if not _may_be_stuck(row) or row.created is None:
                 continue
-            threshold = self.threshold(row.type)
+            threshold = limits.get(row.type)
+            if threshold is None:
+                threshold = limits[row.type] = self.threshold(row.type)
             edge = row.created + threshold  # stuck once now passes it
             if now - row.created > threshold:  # as ``is_stuck`` says
                 n += 1

@@ -76,8 +76,9 @@ class Loading(MainBase):
         outcome = message.outcome
         if message.during_all:
             if outcome.error is None:
-                self._take(outcome)
-                if self._paint.ready():
+                # The header redraws when "updated" changes: on the cadence, not per page.
+                if self._paint.ready() or outcome.problem:
+                    self._take(outcome)
                     self._show_loaded()
                 self.notify_finished(outcome.changes.finished)
             return
@@ -99,6 +100,8 @@ class Loading(MainBase):
     @on(AllPagesDone)
     def _all_done(self, message: AllPagesDone) -> None:
         total = message.total
+        if total is not None and total.error is None:
+            self.last_updated = self.clock()
         if total is not None and total.error is not None:
             self._take(total)
         elif total is not None and total.problem:
