@@ -8,6 +8,7 @@ left the queue) passes its type's threshold: the configured ``limit`` when one i
 
 from __future__ import annotations
 
+import heapq
 import math
 from dataclasses import dataclass, field
 
@@ -31,15 +32,39 @@ def percentile(values: list[float], p: float) -> float | None:
 
 
 @dataclass
+class P90:
+    """The nearest-rank 90th percentile of values that keep coming, exact at every moment
+    in O(log n) a value: a max-heap of the lowest ranks (negated) and a min-heap of the rest.
+    (Sorting every value again for each redraw made loading a million jobs quadratic.)"""
+
+    low: list[float] = field(default_factory=list)
+    high: list[float] = field(default_factory=list)
+
+    def add(self, value: float) -> None:
+        low, high = self.low, self.high
+        if low and value > -low[0]:
+            heapq.heappush(high, value)
+        else:
+            heapq.heappush(low, -value)
+        rank = max(1, math.ceil(90 / 100 * (len(low) + len(high))))  # as percentile()
+        while len(low) > rank:
+            heapq.heappush(high, -heapq.heappop(low))
+        while len(low) < rank:
+            heapq.heappush(low, -heapq.heappop(high))
+
+    @property
+    def value(self) -> float | None:
+        return -self.low[0] if self.low else None
+
+
+@dataclass
 class StuckWatch:
-    """Kept by the store as rows arrive: every open job, and each type's finished durations
-    (appended, sorted only when a threshold is asked for after a change)."""
+    """Kept by the store as rows arrive: every open job, and the p90 of each type's
+    finished durations."""
 
     limit: float | None = None
     open: dict[str, JobRow] = field(default_factory=dict)
-    _durations: dict[str, list[float]] = field(default_factory=dict)
-    _dirty: set[str] = field(default_factory=set)
-    _p90: dict[str, float | None] = field(default_factory=dict)
+    _p90: dict[str, P90] = field(default_factory=dict)
     #: Bumped by every change a count depends on (``track``, ``touch``).
     _changes: int = 0
     #: The last count: (changes, limit), the span of times it holds for, the count.
@@ -63,13 +88,12 @@ class StuckWatch:
             and duration is not None
             and math.isfinite(duration)
         ):
-            self._durations.setdefault(row.type, []).append(duration)
-            self._dirty.add(row.type)
+            self._p90.setdefault(row.type, P90()).add(duration)
 
     def track_new(self, rows: list[JobRow]) -> None:
         """:meth:`track` for rows the store did not hold before (a page of them)."""
         self._changes += 1
-        open_, durations, dirty = self.open, self._durations, self._dirty
+        open_, p90 = self.open, self._p90
         for row in rows:
             kind = row.kind
             if kind in _OPEN:
@@ -77,16 +101,11 @@ class StuckWatch:
                 continue
             duration = row.duration
             if kind in FINISHED and duration is not None and math.isfinite(duration):
-                durations.setdefault(row.type, []).append(duration)
-                dirty.add(row.type)
+                (p90.get(row.type) or p90.setdefault(row.type, P90())).add(duration)
 
     def p90(self, job_type: str) -> float | None:
-        if job_type in self._dirty:
-            values = self._durations[job_type]
-            values.sort()  # mostly sorted already: timsort merges the new tail in O(n)
-            self._p90[job_type] = percentile(values, 90)
-            self._dirty.discard(job_type)
-        return self._p90.get(job_type)
+        values = self._p90.get(job_type)
+        return values.value if values is not None else None
 
     def threshold(self, job_type: str) -> float:
         if self.limit:

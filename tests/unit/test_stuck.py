@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from reducto_tui.core.rows import row_from_job
-from reducto_tui.core.stuck import FLOOR, StuckWatch
+from reducto_tui.core.stuck import FLOOR, P90, StuckWatch, percentile
 from tests.conftest import FROZEN
 from tests.unit.test_filters_store import job
 
@@ -57,3 +60,12 @@ def test_the_count_follows_time_local_states_and_polls_however_often_it_is_asked
     assert watch.count(FROZEN + 101) == 2, "a finished job is not stuck"
     for now in (FROZEN - 1000, FROZEN, FROZEN + 11, FROZEN + 500):
         assert watch.count(now) == len(watch.stuck_rows(now))
+
+
+@given(st.lists(st.floats(min_value=0, max_value=1e6), max_size=60))
+def test_the_running_p90_is_the_p90_of_every_value_so_far(values: list[float]) -> None:
+    running = P90()
+    assert running.value is None
+    for n, value in enumerate(values, 1):
+        running.add(value)
+        assert running.value == percentile(sorted(values[:n]), 90)
