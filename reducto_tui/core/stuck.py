@@ -96,7 +96,7 @@ class StuckWatch:
         open_, p90 = self.open, self._p90
         for row in rows:
             kind = row.kind
-            if kind in _OPEN:
+            if kind in _OPEN and not row.archived:
                 open_[row.job_id] = row
                 continue
             duration = row.duration
