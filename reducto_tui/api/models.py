@@ -246,6 +246,25 @@ class Usage(Model):
     num_categories: Count = None
     num_charts: Count = None
 
+    @property
+    def total_credits(self) -> float | None:
+        """What the job cost in credits, from whichever pricing shape it reports: ``credits``
+        (the older pricing), else the sum of its ``credit_breakdown``, else the newer
+        pricing's ``legacy_parse_credits`` (a parse on the legacy pipeline carries its whole
+        cost there). ``None`` when the job reports only raw quantities (the newer pricing's
+        R-1 parse, split, edit, extract, classify): the API prices those on a rate card it
+        does not publish, so no credit figure is made up for them."""
+        if self.credits is not None:
+            return self.credits
+        if self.credit_breakdown:
+            return sum(self.credit_breakdown.values())
+        breakdown = self.usage_breakdown
+        if breakdown is not None and (
+            breakdown.parse_model == "Legacy" or breakdown.legacy_parse_credits
+        ):
+            return breakdown.legacy_parse_credits
+        return None
+
 
 LenientUsage = Annotated[Usage | None, WrapValidator(_or_none)]
 

@@ -135,7 +135,7 @@ class DetailFetcher:
 
 def light_detail(raw: bytes) -> tuple[JobDetail, float | None] | None:
     """A ``GET /job`` body read for what the aggregates need: everything but the result,
-    and the result's ``usage.credits``. Validating a whole parse result (chunks, blocks) for
+    and the result's credits (``Usage.total_credits``). Validating a whole parse result (chunks, blocks) for
     a hundred jobs would hold the event loop for seconds; this runs in a thread and skips it.
     """
     try:
@@ -153,7 +153,7 @@ def light_detail(raw: bytes) -> tuple[JobDetail, float | None] | None:
     credits = None
     if isinstance(usage, dict):
         try:
-            credits = Usage.model_validate(usage).credits
+            credits = Usage.model_validate(usage).total_credits
         except ValidationError:
             credits = None
     return detail, credits

@@ -6,7 +6,10 @@
 * ``field:value`` matches one field: ``status`` (raw value or display state: queued,
   running, completed, failed, cancelled, unknown), ``type``, ``id``, ``source``, ``reason``;
 * ``stuck`` keeps the jobs that look stuck (see :mod:`reducto_tui.core.stuck`); ``credits``
-  compares with a number (only jobs whose credits are known can match);
+  compares a number with the credits the job reported, from whichever pricing shape it has
+  (``Usage.total_credits``): only jobs whose detail was read and that report a credit figure
+  can match (the list carries no usage; the newer pricing's R-1, split, extract... jobs
+  report page counts, not credits);
 * ``pages`` / ``age`` / ``duration`` compare with ``< <= > >= =``; ages and durations take
   ``s m h d`` units (bare numbers are seconds);
 * ``created`` compares with an ISO date or time (``created>=2026-11-24``,

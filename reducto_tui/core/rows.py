@@ -128,8 +128,9 @@ class JobRow:
 
     @property
     def credits(self) -> float | None:
-        """Credits the job cost (``usage.credits``); ``None`` until its detail arrived, and
-        for accounts on the newer pricing, which reports quantities instead."""
+        """Credits the job cost (``Usage.total_credits``: whichever pricing shape it has);
+        ``None`` until its detail arrived, and for jobs the newer pricing bills by raw
+        quantities only (no credit figure in the API)."""
         return self.rare[3] if self.rare else None
 
     @credits.setter
@@ -277,7 +278,7 @@ def row_from_listed(job: ListedJob) -> JobRow:
 
 def _credits(job: JobDetail) -> float | None:
     usage = getattr(job.result, "usage", None)
-    return usage.credits if isinstance(usage, Usage) else None
+    return usage.total_credits if isinstance(usage, Usage) else None
 
 
 def _moves_back(row: JobRow, fresh: JobRow) -> bool:

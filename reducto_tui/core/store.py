@@ -51,6 +51,14 @@ SORT_KEYS: dict[str, Callable[[JobRow], Any]] = {
     "duration": lambda r: _number(r.duration, -1.0),
 }
 SORT_COLUMNS = tuple(SORT_KEYS)
+#: Local states of a job the server no longer has (deleted here or by another client, or
+#: expired): the row stays to say so, but the counts per status leave it out.
+GONE = frozenset({"deleted", "expired"})
+
+
+def _header_kind(row: JobRow) -> StatusKind | None:
+    """The state ``row`` counts as in the header's totals (None: not counted)."""
+    return None if row.local in GONE else counted_kind(row)
 
 
 @dataclass
@@ -84,6 +92,7 @@ class JobStore:
         self.by_id: dict[str, JobRow] = {}
         self.rows: list[JobRow] = []
         self.marks: set[str] = set()
+        #: Jobs per state, as the header shows them (rows of ``GONE`` jobs left out).
         self.counts: Counter[StatusKind] = Counter()
         #: Completions per minute (epoch minute -> count), for the header's sparkline.
         self.completions: Counter[int] = Counter()
@@ -215,7 +224,7 @@ class JobStore:
             changes.added.append(fresh)
             return
         before = row.kind
-        counted_before = counted_kind(row)
+        counted_before = _header_kind(row)
         if row.local and fresh.status != row.status:
             row.local = None
         old = snapshot(row) if self.watchers else None
@@ -227,12 +236,6 @@ class JobStore:
             if old is not None:
                 for watcher in self.watchers:
                     watcher.changed(row, old)
-            counted = counted_kind(row)
-            if counted_before is not counted:
-                if counted_before is not None:
-                    self.counts[counted_before] -= 1
-                if counted is not None:
-                    self.counts[counted] += 1
             if before != row.kind or archived:
                 self.stuck.track(row, was_finished=before in FINISHED)
             if before != row.kind:
@@ -241,6 +244,16 @@ class JobStore:
                 if row.kind in FINISHED:
                     changes.finished.append(row)
                     self._count_completion(row, now=True)
+        self._recount(row, counted_before)
+
+    def _recount(self, row: JobRow, before: StatusKind | None) -> None:
+        """Move ``row`` in the header's counts from ``before`` to the state it counts as now."""
+        now = _header_kind(row)
+        if before is not now:
+            if before is not None:
+                self.counts[before] -= 1
+            if now is not None:
+                self.counts[now] += 1
 
     def _saw_leave_queue(self, row: JobRow) -> None:
         """The API never says when a job left the queue: when we see it go, the wait is about
@@ -267,8 +280,10 @@ class JobStore:
     def set_local(self, job_id: str, state: str | None) -> JobRow | None:
         row = self.by_id.get(job_id)
         if row is not None:
+            before = _header_kind(row)
             row.local = state
             self.stuck.touch()
+            self._recount(row, before)
         return row
 
     # ------------------------------------------------------------------ marks

@@ -22,13 +22,17 @@ def children(value: Any) -> list[tuple[str, Any]]:
     return []
 
 
+def _many(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def label(key: str, value: Any) -> Text:
     text = Text(clean(key, True), style="bold cyan")
     text.append(": ")
     if isinstance(value, dict):
-        text.append(f"{{…}} {len(value)} keys", style="dim")
+        text.append(f"{{…}} {_many(len(value), 'key')}", style="dim")
     elif isinstance(value, list):
-        text.append(f"[…] {len(value)} items", style="dim")
+        text.append(f"[…] {_many(len(value), 'item')}", style="dim")
     elif isinstance(value, str):
         text.append(json.dumps(shorten(clean(value, True), 200), ensure_ascii=False), style="green")
     elif isinstance(value, bool) or value is None:

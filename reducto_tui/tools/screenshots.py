@@ -134,11 +134,16 @@ async def insight(pilot: Pilot[None]) -> None:
         if not app.store.more_available:
             break
     await pilot.press("i")
-    for _ in range(500):
+    # A busy machine answers slowly: wait for the details as long as it takes (a minute at
+    # most), and never shoot a view still asking for them.
+    for _ in range(3000):
         await pilot.pause(0.02)
         screen = app.screen
-        if isinstance(screen, InsightScreen) and not screen.fetching:
+        # The first round starts a moment after the view opens: wait for it to have run.
+        if isinstance(screen, InsightScreen) and screen.fetcher.asked and not screen.fetching:
             break
+    else:
+        raise RuntimeError("the insight view's details never arrived")
     await pilot.pause(1.1)  # the next redraw has every answer in
 
 

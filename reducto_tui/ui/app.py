@@ -168,6 +168,8 @@ class ReductoApp(App[None]):
             return None
         if command is not None and command.id == "pause" and self.poller.paused:
             return "Resume"
+        if command is not None and command.id == "next_page" and not self.store.more_available:
+            return None  # every page is in
         return label
 
     def _enabled(self, when: frozenset[When], screen: Screen[Any]) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 from textual.widgets import Checkbox, Input, Static
 
 from reducto_tui.demo.simulator import Simulator
+from reducto_tui.render.status import GLYPHS
 from reducto_tui.ui.app import ReductoApp
 from reducto_tui.ui.screens.confirm import ConfirmScreen
 from reducto_tui.ui.screens.delete import DeleteScreen
@@ -135,6 +136,8 @@ async def test_delete_needs_the_word_and_shows_deleted(clock: FakeClock) -> None
         await wait_loaded(pilot, app)
         target = app.main.table.current
         assert target is not None
+        counted = f"{GLYPHS[target.kind]} {app.store.counts[target.kind]} "
+        assert counted in static_text(app.main.header)
         await pilot.press("ctrl+d")
         await pilot.pause()
         assert isinstance(app.screen, DeleteScreen)
@@ -147,6 +150,11 @@ async def test_delete_needs_the_word_and_shows_deleted(clock: FakeClock) -> None
         await settle(pilot, lambda: app.store.by_id[target.job_id].local == "deleted", rounds=150)
         assert app.store.by_id[target.job_id].local == "deleted"
         assert sim.by_id[target.job_id].deleted_at is not None
+        # The row stays to say "deleted", but the header no longer counts the job.
+        await pilot.pause()
+        fewer = f"{GLYPHS[target.kind]} {app.store.counts[target.kind]} "
+        assert fewer != counted and fewer in static_text(app.main.header)
+        assert "… deleted" in "".join(seg.text for seg in app.main.table.render_line(1))
 
 
 async def test_export_json_then_overwrite_prompt(

@@ -5,17 +5,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
+import pytest
 from textual.widgets import Input, OptionList
 
+from reducto_tui.api.client import ReductoClient
 from reducto_tui.api.status import StatusKind
+from reducto_tui.config import Settings
+from reducto_tui.demo.server import create_app
 from reducto_tui.demo.simulator import Simulator
 from reducto_tui.render.status import GLYPHS
 from reducto_tui.render.text import file_name
+from reducto_tui.ui.app import ReductoApp
 from reducto_tui.ui.commands import COMMANDS
 from reducto_tui.ui.screens.confirm import ConfirmScreen
 from reducto_tui.ui.screens.export import ExportScreen
 from reducto_tui.ui.screens.help import HelpScreen
 from tests.conftest import FakeClock
+from tests.faults import DROP_BEFORE, Scripted
 from tests.ui.conftest import help_keys, make_app, screen_lines, settle, wait_loaded
 
 LABELS = {c.label for c in COMMANDS} | {"Back"}
@@ -99,3 +106,28 @@ async def test_sort_by_source_follows_the_file_names_shown(
             await pilot.press("s")
         names = [file_name(r.source).lower() for r in app.store.view.rows]
         assert names == sorted(names, reverse=app.store.view.descending)
+
+
+@pytest.mark.parametrize("width", [80, 120, 160])
+async def test_a_lost_connection_says_why_at_any_width(clock: FakeClock, width: int) -> None:
+    sim = Simulator(jobs=30, seed=2, clock=clock, arrival_interval=0)
+    transport = Scripted(httpx.ASGITransport(app=create_app(sim)))
+    client = ReductoClient("ui-SECRET-key", "http://demo.test", transport=transport, max_retries=0)
+    settings = Settings.model_validate(
+        {"base_url": "http://demo.test", "api_key": "ui-SECRET-key", "page_size": 50}
+    )
+    # Live refresh on (the frozen clock keeps the next try from coming due by itself).
+    app = ReductoApp(settings, demo=True, client=client, clock=clock)
+    async with app.run_test(size=(width, 24)) as pilot:
+        await wait_loaded(pilot, app)
+        transport.script[("GET", "/jobs")] = [DROP_BEFORE] * 20
+        await pilot.press("r")
+        await settle(pilot, lambda: "reconnecting" in screen_lines(app)[0])
+        lines = screen_lines(app)
+        status = next(line for line in lines if "loaded" in line)
+        assert "not refreshed: Could not reach http://demo.test" in status, status
+        transport.script.clear()
+        await pilot.press("r")
+        await settle(pilot, lambda: "live" in screen_lines(app)[0])
+        status = next(line for line in screen_lines(app) if "loaded" in line)
+        assert "not refreshed" not in status, status

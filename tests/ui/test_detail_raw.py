@@ -176,3 +176,27 @@ async def test_a_result_frozen_by_a_refresh_while_open_is_freed_after_closing(
             assert not any(alive[:-1]), alive
     finally:
         gc.unfreeze()
+
+
+async def test_the_result_tree_counts_one_key_and_one_item_in_the_singular() -> None:
+    record = {"invoice": {"total": 1}, "lines": [1], "parties": {"from": "a", "to": "b"}}
+    result = {"usage": {"num_pages": 1, "num_fields": 3}, "result": [record]}
+    body = {"status": "Completed", "type": "Extract", "result": result}
+    pane = FixedJob(json.dumps(body).encode()).pane()
+    async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
+        pane.open("job-1")
+        tree = pane.query_one(ResultTree)
+
+        def labels() -> list[str]:
+            out, todo = [], list(tree.root.children)
+            while todo:
+                node = todo.pop(0)
+                out.append(str(node.label))
+                todo += node.children
+            return out
+
+        await settle(pilot, lambda: any(label.startswith("invoice") for label in labels()))
+        shown = labels()
+        assert "invoice: {…} 1 key" in shown, shown
+        assert "lines: […] 1 item" in shown, shown
+        assert "parties: {…} 2 keys" in shown, shown

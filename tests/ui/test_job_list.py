@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
+from reducto_tui.core.filters import compile_filter
 from reducto_tui.demo.simulator import HOSTILE_SOURCE, Simulator
 from reducto_tui.ui.app import ReductoApp
 from reducto_tui.ui.widgets.job_table import JobTable
@@ -119,6 +120,11 @@ async def test_help_screen_lists_bindings_and_grammar(sim: Simulator, clock: Fak
         shown = help_text(app)
         assert "Filter grammar" in shown
         assert "pages>20" in shown and "age<1h" in shown and "-status:completed" in shown
+        # Every term of the grammar is there, and each example shown is a filter that reads.
+        examples = ["stuck", "credits>10", "created>=2026-11-24", "archived", "-archived"]
+        for term in examples:
+            assert term in shown, term
+            assert not compile_filter(term, clock()).errors, term
         await pilot.press("escape")
         assert not app.screen.is_modal
 

@@ -3,11 +3,13 @@ incremental updates against a rebuild from scratch."""
 
 from __future__ import annotations
 
+import json
 import random
 
 import pytest
 
 from reducto_tui.api.client import ReductoClient
+from reducto_tui.core.details import DetailFetcher
 from reducto_tui.core.insight import Insight, LiveInsight
 from reducto_tui.core.store import JobStore
 from reducto_tui.demo.simulator import FAILURES, Simulator
@@ -276,3 +278,49 @@ def test_the_time_to_drain_uses_pages_when_it_can_and_jobs_otherwise(
     n = Insight.of(store.view.rows).numbers(clock())
     assert n.jobs_per_minute == round(1 / 9, 3)
     assert n.open_jobs == 2 and n.drain_seconds == pytest.approx(drain)
+
+
+def _reported_credits(body: dict[str, object]) -> float | None:
+    """A job's credits as its ``GET /job`` JSON states them, read without our models: the
+    older pricing's ``credits``, or a legacy-pipeline parse's ``legacy_parse_credits``."""
+    result = body.get("result")
+    usage = result.get("usage") if isinstance(result, dict) else None
+    if not isinstance(usage, dict):
+        return None
+    if "credits" in usage:
+        return float(usage["credits"])
+    breakdown = usage.get("usage_breakdown") or {}
+    if breakdown.get("parse_model") == "Legacy":
+        return float(breakdown["legacy_parse_credits"])
+    return None
+
+
+async def test_credits_filter_compares_the_credits_of_either_pricing_shape(
+    clock: FakeClock,
+) -> None:
+    # Seed 5, 120 jobs at FROZEN: 96 completed; 53 of them report ``credits`` (older
+    # pricing), 4 are legacy-pipeline parses on the newer pricing (``legacy_parse_credits``)
+    # and 39 report only quantities (R-1 parse, split, edit, extract, classify pages).
+    sim = Simulator(jobs=120, seed=5, clock=clock, arrival_interval=0)
+    store = JobStore(clock=clock)
+    expected: dict[str, float | None] = {}
+    legacy: set[str] = set()
+    async with in_process_client(sim) as client:
+        await load(client, store)
+        await DetailFetcher(client, store).fetch(store.rows, limit=1000)
+        for row in store.rows:
+            if row.kind.value == "completed":
+                body = json.loads(await client.get_job_raw(row.job_id))
+                expected[row.job_id] = _reported_credits(body)
+                if "legacy_parse_credits" in json.dumps(body):
+                    legacy.add(row.job_id)
+    assert (len(expected), len(legacy), sum(c is None for c in expected.values())) == (96, 4, 39)
+    store.view.set_filter("credits>1")
+    matched = {r.job_id for r in store.view.rows}
+    assert matched == {j for j, c in expected.items() if c is not None and c > 1}
+    assert len(matched) == 51 and legacy & matched, "legacy parses count in credits too"
+    store.view.set_filter("credits>=0")
+    assert {r.job_id for r in store.view.rows} == {j for j, c in expected.items() if c is not None}
+    n = Insight.of(store.view.rows, store.stuck).numbers(clock())
+    assert n.credits_known == 57
+    assert n.credits == pytest.approx(sum(c for c in expected.values() if c is not None))

@@ -34,6 +34,9 @@ class MainBase(Screen[None]):
     loading_all = reactive(False, repaint=False)
     #: Why the last load failed ("" when it did not).
     load_error = reactive("", repaint=False)
+    #: Why the last refresh failed while the list is reconnecting ("" when it did not): the
+    #: status line says it at any width, where the header has room for it only when wide.
+    poll_error = reactive("", repaint=False)
     #: Wall time of the last load that reached the server: the header's "updated … ago".
     last_updated: reactive[float | None] = reactive(None, repaint=False)
     #: Bumped when the store's rows, marks, filter or sort change: the chrome re-reads it.
@@ -70,6 +73,7 @@ class MainBase(Screen[None]):
         self.live_round = False
         self._live_paint = Throttle(LIVE_REPAINT)
         self.store.view.subscribe(self._rows_moved)
+        self._more_offered = True
 
     def new_pane(self) -> DetailPane:
         return DetailPane(self.client, wall=self.clock)
@@ -80,7 +84,7 @@ class MainBase(Screen[None]):
         yield self.filter_box
         with Horizontal(id="main"):
             yield self.table
-        yield self.status_line.data_bind(M.loading_all, M.load_error, M.version)
+        yield self.status_line.data_bind(M.loading_all, M.load_error, M.poll_error, M.version)
         yield self.load_bar
         yield KeyBar()
 
@@ -123,6 +127,9 @@ class MainBase(Screen[None]):
         with self.app.batch_update():
             self.table.refresh_rows()
             self.version += 1
+        if self.store.more_available != self._more_offered:
+            self._more_offered = self.store.more_available
+            self.app.refresh_bindings()  # the footer offers "Next page" only while there is one
 
     def refreshed(self) -> None:
         """A live refresh round is done (the archive then reads what others stored)."""

@@ -120,6 +120,7 @@ class Loading(MainBase):
         self._hold_for_round(False)
         if message.ok:
             self.last_updated = self.clock()
+        self.poll_error = "" if message.ok else self.poller.last_error
         self.repaint()
         self.notify_finished(message.changes.finished)
         self.refreshed()

@@ -19,6 +19,12 @@ Filter grammar (all terms must match; `-` negates a term):
   pages>20  pages<=3   page count
   age<1h  age>2d       time since created (s m h d)
   duration>90s         processing time
+  created>=2026-11-24  created on or after a date or time (UTC); created>2d: in the last 2 days
+  stuck                queued or running far longer than usual for its type ("stuck?")
+  credits>10           credits the job reported, in either pricing shape: credits, or a
+                       legacy parse's legacy_parse_credits (known once its detail was read;
+                       jobs billed by page counts only have no credit figure)
+  archived  -archived  jobs shown from the archive / only the ones the API still returns
   -status:completed    negation
 """
 

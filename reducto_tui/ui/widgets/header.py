@@ -6,9 +6,7 @@ from collections.abc import Callable
 
 from rich.style import Style
 from rich.text import Text
-from textual import events
 from textual.reactive import reactive
-from textual.widgets import Static
 
 from reducto_tui.api.status import StatusKind
 from reducto_tui.core.connection import connection
@@ -17,7 +15,7 @@ from reducto_tui.core.store import JobStore
 from reducto_tui.render import format as fmt
 from reducto_tui.render.status import GLYPHS, STYLES
 from reducto_tui.render.text import clean
-from reducto_tui.ui.services import Services
+from reducto_tui.ui.widgets.chrome import ChromeLine
 
 
 def state_style(state: PollState) -> str:
@@ -99,6 +97,7 @@ def header_text(
         (False, True, True, True, True),
         (False, True, True, False, True),
         (False, False, True, False, True),
+        (False, False, False, False, True),  # while reconnecting, why beats since when
         (False, False, True, False, False),
         (False, False, False, False, False),
         (True, False, False, False, False),
@@ -109,10 +108,11 @@ def header_text(
     return text
 
 
-class HeaderBar(Static):
-    """Bound to the main screen's state (``data_bind``): it redraws itself when that changes,
-    and every second (``ticks``) so ages and the reconnect countdown move on."""
+class HeaderBar(ChromeLine):
+    """Redrawn when the main screen's state it is bound to changes, and every second
+    (``ticks``) so ages and the reconnect countdown move on."""
 
+    PREFIX = "header"
     COMPONENT_CLASSES = {f"header--{name}" for name in STYLE_NAMES}
 
     last_updated: reactive[float | None] = reactive(None)
@@ -120,48 +120,9 @@ class HeaderBar(Static):
     ticks = reactive(0)
     paused = reactive(False)
 
-    def __init__(self, services: Services, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.services = services
-        #: The theme's styles by name: the header redraws on every store change and key.
-        self._styles: dict[str, Style] = {}
-
-    def on_mount(self) -> None:
-        self._show()
-
-    def on_resize(self, event: events.Resize) -> None:
-        self._show()
-
-    def watch_last_updated(self) -> None:
-        self._show()
-
-    def watch_version(self) -> None:
-        self._show()
-
-    def watch_ticks(self) -> None:
-        self._show()
-
-    def watch_paused(self) -> None:
-        self._show()
-
-    def _style(self, name: str) -> Style:
-        style = self._styles.get(name)
-        if style is None:
-            style = self._styles[name] = self.get_component_rich_style(
-                f"header--{name}", partial=True
-            )
-        return style
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._styles.clear()
-        self._show()  # a new theme: new colours in the text
-
-    def _show(self) -> None:
-        if not self.is_mounted:
-            return
+    def line(self) -> Text:
         s = self.services
-        text = header_text(
+        return header_text(
             s.settings.base_url,
             s.demo,
             s.settings.read_only,
@@ -169,7 +130,6 @@ class HeaderBar(Static):
             s.poller,
             s.clock(),
             self.last_updated,
-            self._style,
+            self.style,
             width=self.size.width or self.app.size.width,
         )
-        self.update(text, layout=False)

@@ -7,13 +7,12 @@ from collections.abc import Callable
 from rich.style import Style
 from rich.text import Text
 from textual.reactive import reactive
-from textual.widgets import Static
 
 from reducto_tui.core.store import JobStore
 from reducto_tui.render import format as fmt
 from reducto_tui.render.text import clean
 from reducto_tui.ui.commands import BY_ID, key_display
-from reducto_tui.ui.services import Services
+from reducto_tui.ui.widgets.chrome import ChromeLine
 
 
 def status_text(
@@ -23,8 +22,10 @@ def status_text(
     loading_all: bool,
     load_error: str,
     style: Callable[[str], Style],
+    poll_error: str = "",
 ) -> Text:
-    """``gaps``: a refresh stopped at its page bound, so new jobs may be missing."""
+    """``gaps``: a refresh stopped at its page bound, so new jobs may be missing;
+    ``poll_error``: why the last refresh failed (shown early: the line crops at its end)."""
     loaded = fmt.count(len(store.rows))
     text = Text(" ")
     if not store.pages_loaded and not load_error:
@@ -37,6 +38,8 @@ def status_text(
         text.append(f"all {loaded} loaded")
     else:
         text.append(f"{loaded} loaded")
+    if poll_error:
+        text.append(f" · not refreshed: {clean(poll_error, True)}", style=style("failed"))
     if gaps:
         text.append(
             f" · more new jobs may be missing ({refresh_key}: load them)", style=style("warning")
@@ -62,9 +65,10 @@ def status_text(
     return text
 
 
-class StatusLine(Static):
-    """Bound to the main screen's state (``data_bind``): it redraws itself when that changes."""
+class StatusLine(ChromeLine):
+    """Redrawn when the main screen's state it is bound to changes."""
 
+    PREFIX = "status-line"
     COMPONENT_CLASSES = {
         "status-line--busy",
         "status-line--marked",
@@ -75,44 +79,19 @@ class StatusLine(Static):
 
     loading_all = reactive(False)
     load_error = reactive("")
+    poll_error = reactive("")
     #: The store's change counter: rows, marks, filter or sort moved.
     version = reactive(0)
 
-    def __init__(self, services: Services, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.services = services
-
-    def on_mount(self) -> None:
-        self._show()
-
-    def watch_loading_all(self) -> None:
-        self._show()
-
-    def watch_load_error(self) -> None:
-        self._show()
-
-    def watch_version(self) -> None:
-        self._show()
-
-    def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"status-line--{name}", partial=True)
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._show()  # a new theme: new colours in the text
-
-    def _show(self) -> None:
-        if not self.is_mounted:
-            return
-        # One line high (styles): no layout pass, only this line repaints.
+    def line(self) -> Text:
         s = self.services
         refresh_key = key_display(self.app, s.settings.keys, BY_ID["refresh"])
-        text = status_text(
+        return status_text(
             s.store,
             bool(s.poller.loader.gaps),
             refresh_key,
             self.loading_all,
             self.load_error,
-            self._style,
+            self.style,
+            self.poll_error,
         )
-        self.update(text, layout=False)
