@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from rich.style import StyleType
 from rich.text import Text
 
 from reducto_tui.api.status import StatusKind, shown_status
@@ -15,7 +18,9 @@ GLYPHS = {
     StatusKind.CANCELLED: "⊘",
     StatusKind.UNKNOWN: "?",
 }
-STYLES = {
+#: The CLI's colours: the terminal's own palette. The app takes each state's colour from the
+#: theme instead (the ``status-<state>`` component classes of styles/app.tcss).
+STYLES: dict[StatusKind, StyleType] = {
     StatusKind.QUEUED: "yellow",
     StatusKind.RUNNING: "bold cyan",
     StatusKind.COMPLETED: "green",
@@ -25,6 +30,10 @@ STYLES = {
 }
 
 
+#: Each state's component-class suffix in the app's styles (``job-table--status-failed``).
+STATE_CLASSES = {kind: f"status-{kind.value}" for kind in StatusKind}
+
+
 def status_label(raw: str, kind: StatusKind, local: str | None = None) -> str:
     """The status cell's text: a local state while one is set, else glyph and raw status."""
     if local:
@@ -32,5 +41,11 @@ def status_label(raw: str, kind: StatusKind, local: str | None = None) -> str:
     return f"{GLYPHS[kind]} {clean(shown_status(raw, kind), single_line=True) or 'unknown'}"
 
 
-def status_badge(raw: str, kind: StatusKind, local: str | None = None) -> Text:
-    return Text(status_label(raw, kind, local), style="italic yellow" if local else STYLES[kind])
+def status_badge(
+    raw: str,
+    kind: StatusKind,
+    local: str | None = None,
+    styles: Mapping[StatusKind, StyleType] = STYLES,
+) -> Text:
+    """``styles``: a colour per state (the app passes its theme's)."""
+    return Text(status_label(raw, kind, local), style="italic yellow" if local else styles[kind])

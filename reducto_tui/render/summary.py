@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.console import Group, RenderableType
+from rich.style import StyleType
 from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
@@ -13,7 +14,7 @@ from rich.text import Text
 from reducto_tui.api.models import JobDetail, source_label
 from reducto_tui.api.status import StatusKind
 from reducto_tui.render import format as fmt
-from reducto_tui.render.status import status_badge
+from reducto_tui.render.status import STYLES, status_badge
 from reducto_tui.render.text import clean, safe_text
 from reducto_tui.render.usage import usage_of, usage_table
 
@@ -24,10 +25,12 @@ def summary(
     now: float,
     related: Sequence[tuple[str, str]] = (),
     status: tuple[str, StatusKind] | None = None,
+    status_styles: Mapping[StatusKind, StyleType] = STYLES,
 ) -> RenderableType:
     """``related``: (label, job id) rows under the id, e.g. ("Re-run of", old id).
     ``status``: the (word, state) the job list shows, when it knows the job better than
-    this ``GET /job`` answer does (that endpoint says "Pending" for a running job)."""
+    this ``GET /job`` answer does (that endpoint says "Pending" for a running job).
+    ``status_styles``: each state's colour (the app's theme)."""
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
@@ -38,7 +41,7 @@ def summary(
     for label, other in related:
         grid.add_row(label, safe_text(other, style="cyan"))
     grid.add_row("Type", safe_text(detail.type or "unknown"))
-    grid.add_row("Status", status_badge(word, kind))
+    grid.add_row("Status", status_badge(word, kind, styles=status_styles))
     if kind == StatusKind.RUNNING and detail.progress_fraction is not None:
         grid.add_row("Progress", Text(fmt.progress_bar(detail.progress_fraction, 40), style="cyan"))
     created_text = "unknown" if ts is None else f"{fmt.absolute(ts)} ({fmt.ago(ts, now)})"

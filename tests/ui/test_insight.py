@@ -286,3 +286,33 @@ async def test_failed_jobs_the_api_no_longer_keeps_are_not_promised_a_reason(
         assert "+ 1 failed job: reason gone: the API no longer keeps these jobs" in text
         assert "not asked yet" not in text and "not known yet" not in text
         assert screen.numbers.failures_unknown == 1 and screen.gone == 1
+
+
+async def test_every_failure_group_is_one_key_from_its_jobs(
+    sim: Simulator, clock: FakeClock
+) -> None:
+    app = make_app(sim, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("a")  # all 300 jobs: the demo's recurring failure codes
+        await settle(pilot, lambda: not app.store.more_available, rounds=300)
+        groups = (await open_insight(pilot, app)).numbers.failures
+        assert len(groups) >= 4, [g.key for g in groups]
+        lines = screen_lines(app)
+        for number, group in enumerate(groups, start=1):
+            line = next(x for x in lines if f" {group.key} " in x)
+            assert f"{number} {group.count} " in " ".join(line.split()), line
+        for number, group in enumerate(groups, start=1):
+            if number > 1:
+                await open_insight(pilot, app)
+            await pilot.press(str(number))
+            await settle(pilot, lambda: not isinstance(app.screen, InsightScreen))
+            rows = app.store.view.rows
+            assert len(rows) == group.count, (number, group.key)
+            assert all(r.kind is StatusKind.FAILED and r.error == group.key for r in rows)
+            # esc, one step at a time, ends with the filter cleared: the whole list again.
+            for _ in range(3):
+                if app.main.filter_box.value:
+                    await pilot.press("escape")
+                    await pilot.pause()
+            assert not app.main.filter_box.value

@@ -280,3 +280,26 @@ async def test_columns_fit_any_width_without_sideways_scrolling(
             assert table.virtual_size.width <= table.scrollable_content_region.width, width
             titles = [c.title for c in table._columns]
             assert "Status" in titles and "Source (file)" in titles
+
+
+async def test_a_job_that_completes_loses_its_progress_bar(clock: FakeClock) -> None:
+    sim = Simulator(jobs=20, seed=2, clock=clock, arrival_interval=0)
+    job = sim.create("Parse", {"input": "https://x/run.pdf"})
+    clock.advance(job.queue_s + job.run_s / 2)  # half way through its run
+    app = make_app(sim, clock)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        row = app.store.by_id[job.job_id]
+
+        def drawn() -> str:
+            index = app.main.table.view.index_of(job.job_id)
+            assert index is not None
+            return "".join(seg.text for seg in app.main.table.render_line(index + 1))
+
+        await pilot.press("r")  # a refresh asks GET /job for the open jobs: its progress
+        await settle(pilot, lambda: "%" in drawn())
+        clock.advance(job.run_s + job.completing_s + 60)
+        await pilot.press("r")
+        await settle(pilot, lambda: row.kind.value != "running")
+        await pilot.pause()
+        assert "%" not in drawn() and "█" not in drawn() and "░" not in drawn(), drawn()

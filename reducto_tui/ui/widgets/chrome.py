@@ -43,8 +43,13 @@ class ChromeLine(Static):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        # A new theme: new colours in the text, once the component classes have them too
+        # (they are styled after the widget itself); the cached styles are read again then.
+        self.call_after_refresh(self._restyle)
+
+    def _restyle(self) -> None:
         self._styles.clear()
-        self._show()  # a new theme: new colours in the text
+        self._show()
 
     def style(self, name: str) -> Style:
         """What the theme's stylesheet sets for ``<PREFIX>--<name>``."""

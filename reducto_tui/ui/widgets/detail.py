@@ -62,6 +62,7 @@ from reducto_tui.render.extract import citations_table, extract_header
 from reducto_tui.render.json_lines import JsonLines
 from reducto_tui.render.parse import block_body, chunk_body, page_drawing
 from reducto_tui.render.split import split_view
+from reducto_tui.render.status import STATE_CLASSES
 from reducto_tui.render.summary import summary
 from reducto_tui.render.text import clean, safe_text
 from reducto_tui.ui.archived import ARCHIVED_NO_RESULT, ARCHIVED_NOTE, archived_body
@@ -124,6 +125,9 @@ class DetailPane(Vertical):
         Binding("tab", "switch_tab(1)", "Next tab", show=False),
         Binding("shift+tab", "switch_tab(-1)", "Previous tab", show=False),
     ]
+
+    #: The summary's status colours come from the theme (styles/app.tcss).
+    COMPONENT_CLASSES = {f"detail--{name}" for name in STATE_CLASSES.values()}
 
     DEFAULT_CSS = """
     DetailPane { border-left: tall $primary; padding: 0 1; }
@@ -410,6 +414,15 @@ class DetailPane(Vertical):
         if self.detail is not None:
             self._show_summary()
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.call_after_refresh(self._restyle_summary)
+
+    def _restyle_summary(self) -> None:
+        # A new theme: the status in its colour (unless the pane is between screens).
+        if self.job_id is not None and self.detail is not None and self.query("#summary"):
+            self._show_summary()
+
     def _show_summary(self) -> None:
         assert self.job_id is not None and self.detail is not None
         listed = self._listed
@@ -421,8 +434,12 @@ class DetailPane(Vertical):
         related = lineage.related(self.job_id) if isinstance(lineage, Lineage) else ()
         now = self._wall()
         self._summary_age = self._age(now)
+        colours = {
+            kind: self.get_component_rich_style(f"detail--{name}", partial=True)
+            for kind, name in STATE_CLASSES.items()
+        }
         self.query_one("#summary", Static).update(
-            summary(self.job_id, self.detail, now, related, status=listed)
+            summary(self.job_id, self.detail, now, related, status=listed, status_styles=colours)
         )
 
     def _age(self, now: float) -> str:

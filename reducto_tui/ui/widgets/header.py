@@ -13,7 +13,7 @@ from reducto_tui.core.connection import connection
 from reducto_tui.core.poller import Poller, PollState
 from reducto_tui.core.store import JobStore
 from reducto_tui.render import format as fmt
-from reducto_tui.render.status import GLYPHS, STYLES
+from reducto_tui.render.status import GLYPHS, STATE_CLASSES
 from reducto_tui.render.text import clean
 from reducto_tui.ui.widgets.chrome import ChromeLine
 
@@ -31,6 +31,7 @@ STYLE_NAMES = (
     "stuck",
     "sparkline",
     *map(state_style, PollState),
+    *STATE_CLASSES.values(),
 )
 
 
@@ -54,7 +55,7 @@ def header_text(
     for kind in StatusKind:
         n = store.counts.get(kind, 0)
         if n or kind is not StatusKind.UNKNOWN:
-            counts.append(f"{GLYPHS[kind]} {fmt.count(n)} ", style=STYLES[kind])
+            counts.append(f"{GLYPHS[kind]} {fmt.count(n)} ", style=style(STATE_CLASSES[kind]))
     updated = Text()
     if last_updated is not None:
         updated.append(

@@ -25,7 +25,7 @@ from reducto_tui.api.status import shown_status
 from reducto_tui.core.rows import JobRow
 from reducto_tui.core.store import JobView
 from reducto_tui.render import format as fmt
-from reducto_tui.render.status import STYLES, status_label
+from reducto_tui.render.status import STATE_CLASSES, status_label
 from reducto_tui.render.text import clean, file_name, shorten
 from reducto_tui.ui.archived import ARCHIVED_GLYPH
 from reducto_tui.ui.cadence import Throttle
@@ -64,7 +64,6 @@ SCAN_REPAINT = 0.1
 
 _BASE = Style()
 _DIM = Style(dim=True)
-_STATUS = {kind: Style.parse(style) for kind, style in STYLES.items()}
 
 
 class JobTable(ScrollView, can_focus=True):
@@ -97,6 +96,7 @@ class JobTable(ScrollView, can_focus=True):
         "job-table--progress",
         "job-table--local",
         "job-table--stuck",
+        *(f"job-table--{name}" for name in STATE_CLASSES.values()),
     }
 
     cursor = reactive(0, always_update=True, init=False)
@@ -484,7 +484,7 @@ class JobTable(ScrollView, can_focus=True):
                 label = clean(shown_status(row.status, row.kind), True) or "unknown"
                 return f"⚠ stuck? {label}", self._style("stuck")
             label = status_label(row.status, row.kind, row.local)
-            return label, self._style("local") if row.local else _STATUS[row.kind]
+            return label, self._style("local" if row.local else STATE_CLASSES[row.kind])
         if key == "type":
             return clean(row.type, True), _BASE
         if key == "id":
