@@ -18,7 +18,6 @@ from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reducto_tui.api.status import shown_status
@@ -29,7 +28,7 @@ from reducto_tui.render.status import STATE_CLASSES, status_label
 from reducto_tui.render.text import clean, file_name, shorten
 from reducto_tui.ui.archived import ARCHIVED_GLYPH
 from reducto_tui.ui.cadence import Throttle
-from reducto_tui.ui.widgets.scroll_size import set_scroll_size
+from reducto_tui.ui.widgets.scroll_size import FrameStyled, set_scroll_size
 
 
 @dataclass(frozen=True)
@@ -66,7 +65,7 @@ _BASE = Style()
 _DIM = Style(dim=True)
 
 
-class JobTable(ScrollView, can_focus=True):
+class JobTable(FrameStyled, can_focus=True):
     """Rows come from a :class:`JobView`; the table follows its changes by itself.
 
     The cursor belongs to a job, not to an index: when the view's rows are replaced (a
@@ -153,7 +152,6 @@ class JobTable(ScrollView, can_focus=True):
         self._paint_held = False
         self._styles: dict[str, Style] = {}
         #: The table's own style while one frame is drawn (see ``render_lines``).
-        self._base: Style | None = None
         #: Where the "↑ N new" marker was drawn in the header: (first, end) column.
         self._marker: tuple[int, int] | None = None
         view.subscribe(self._view_changed)
@@ -376,19 +374,10 @@ class JobTable(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ drawing
 
-    def render_lines(self, crop: Region) -> list[Strip]:
-        # ``rich_style`` walks every ancestor's styles each time it is read: once a frame,
-        # not once a line (it was most of a repaint's time, issue 14).
-        self._base = self.rich_style
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._base = None
-
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.size.width
-        base = self.rich_style if self._base is None else self._base
+        base = self.frame_style()
         if y == 0:
             strip = self._header()
         else:

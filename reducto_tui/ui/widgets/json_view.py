@@ -17,13 +17,12 @@ from rich.highlighter import JSONHighlighter
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.geometry import Region, Size
-from textual.scroll_view import ScrollView
+from textual.geometry import Size
 from textual.strip import Strip
 
 from reducto_tui.render.json_lines import JsonLines
 from reducto_tui.render.text import clean
-from reducto_tui.ui.widgets.scroll_size import set_scroll_size
+from reducto_tui.ui.widgets.scroll_size import FrameStyled, set_scroll_size
 
 _HIGHLIGHT = JSONHighlighter()
 _MATCH = Style(bgcolor="yellow", color="black")
@@ -41,7 +40,7 @@ def line_starts(text: str) -> array[int]:
     return starts
 
 
-class JsonView(ScrollView, can_focus=True):
+class JsonView(FrameStyled, can_focus=True):
     DEFAULT_CSS = "JsonView { height: 1fr; }"
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -52,7 +51,6 @@ class JsonView(ScrollView, can_focus=True):
         self.query_text = ""
         self.match_line: int | None = None
         #: The view's own style while one frame is drawn (see ``render_lines``).
-        self._base: Style | None = None
 
     def on_unmount(self) -> None:
         self.set_lines([])  # a closed pane's JSON goes at once, whatever still holds the view
@@ -127,19 +125,11 @@ class JsonView(ScrollView, can_focus=True):
         found = pattern.search(self._text, start) or pattern.search(self._text, 0, start)
         return None if found is None else bisect_right(self._starts, found.start()) - 1
 
-    def render_lines(self, crop: Region) -> list[Strip]:
-        # ``rich_style`` walks every ancestor's styles: once a frame, not once a line.
-        self._base = self.rich_style
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._base = None
-
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = int(scroll_y) + y
         width = self.size.width
-        base = self.rich_style if self._base is None else self._base
+        base = self.frame_style()
         if index >= self.line_count:
             return Strip.blank(width, base)
         # Only what can show: a megabyte-long line is cut before it is cleaned and coloured.

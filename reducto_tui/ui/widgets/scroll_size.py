@@ -1,9 +1,11 @@
-"""Growing a scrolling widget without laying out the whole screen."""
+"""Scrolling widgets drawn line by line: grown without laying out the whole screen, and\nstyled once a frame."""
 
 from __future__ import annotations
 
-from textual.geometry import Size
+from rich.style import Style
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
+from textual.strip import Strip
 from textual.widget import Widget
 
 
@@ -27,3 +29,21 @@ def set_scroll_size(widget: ScrollView, size: Size) -> None:
     if widget.scroll_y > widget.max_scroll_y:
         widget.scroll_to(y=widget.max_scroll_y, animate=False, immediate=True)
     widget.refresh()
+
+
+class FrameStyled(ScrollView):
+    """A scroll view whose ``render_line`` reads the widget's style from
+    :meth:`frame_style`: ``rich_style`` walks every ancestor's styles each time it is read,
+    so it is read once a frame, not once a line (it was most of a repaint's time, issue 14)."""
+
+    _frame_style: Style | None = None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._frame_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame_style = None
+
+    def frame_style(self) -> Style:
+        return self.rich_style if self._frame_style is None else self._frame_style
